@@ -1,0 +1,47 @@
+# The course's two front doors: `make lab` and `make test`. Both build the
+# virtual environment in .venv the first time (and again when the pins change).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader needs the environment's `alembic` on PATH to create a gradebook.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+LESSONS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
+
+.PHONY: setup lab test test-lib test-course release bench clean-notebooks
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab course/
+
+test: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-lib: setup
+	$(BIN)/python -m pytest -n 2 tests --ignore=tests/course
+
+test-course: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/course
+
+# Regenerate the student release course/ from solutions/ with nbgrader.
+release: setup
+	@for lesson in $(LESSONS); do \
+	  $(BIN)/nbgrader generate_assignment $$lesson --force --log-level=WARN || exit 1; \
+	done
+	rm -f gradebook.db
+
+bench: setup
+	$(BIN)/python tools/bench.py
+
+# Strip outputs and execution counts from the source notebooks.
+clean-notebooks: setup
+	$(BIN)/python tools/clean_notebooks.py solutions/*/*.ipynb
