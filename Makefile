@@ -32,16 +32,16 @@ test-lib: setup
 test-course: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/course
 
-# Regenerate the student release course/ from solutions/ with nbgrader.
+# Regenerate the student release course/ from solutions/ with nbgrader (this also
+# records each lesson in gradebook.db, which `nbgrader autograde` needs).
 release: setup
 	@for lesson in $(LESSONS); do \
 	  $(BIN)/nbgrader generate_assignment $$lesson --force --log-level=WARN || exit 1; \
 	done
-	rm -f gradebook.db
 
 bench: setup
-	$(BIN)/python tools/bench.py
+	$(BIN)/python tests/course/bench.py
 
 # Strip outputs and execution counts from the source notebooks.
 clean-notebooks: setup
-	$(BIN)/python tools/clean_notebooks.py solutions/*/*.ipynb
+	$(BIN)/python tests/course/harness.py clean solutions/*/*.ipynb

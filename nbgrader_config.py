@@ -19,9 +19,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.egg
 
 # A student's runaway cell costs that cell, not the grading run. Each graded call
 # also has its own, shorter time limit (source_lib.testing).
-c.ExecutePreprocessor.timeout = 120
-c.ExecutePreprocessor.interrupt_on_timeout = True
-c.Execute.timeout = 120
+c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
 # Students see a stub that fails loudly rather than silently passing.

@@ -1,0 +1,267 @@
+"""Machinery of the course tests and benchmarks: reading nbgrader notebooks,
+running nbgrader in a scratch course directory, and driving one kernel.
+
+Also a small command line: ``python tests/course/harness.py clean NB...`` strips
+outputs and execution counts from notebooks in place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions"
+COURSE = ROOT / "course"
+BIN = Path(sys.executable).parent
+
+BLOCKS = {
+    "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
+    "hidden": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+}
+
+
+def lessons():
+    """Names of the lessons in solutions/ (``01_linear_algebra``, ...)."""
+    return sorted(p.name for p in SOLUTIONS.iterdir()
+                  if p.is_dir() and re.match(r"\d\d_", p.name))
+
+
+def notebook_path(lesson, base=SOLUTIONS):
+    return base / lesson / f"{lesson}.ipynb"
+
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+# --------------------------------------------------------------------------- #
+# The structure of a lesson notebook
+# --------------------------------------------------------------------------- #
+
+def meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_solution(cell):
+    return cell.cell_type == "code" and meta(cell).get("solution", False)
+
+
+def is_test(cell):
+    return cell.cell_type == "code" and meta(cell).get("grade", False) \
+        and not meta(cell).get("solution", False)
+
+
+@dataclass
+class Lesson:
+    """A source notebook split into the parts the course tests use."""
+
+    name: str
+    setup: str                      # source of the first code cell
+    solutions: dict                 # grade_id -> source of the solution cell
+    tests: dict = field(default_factory=dict)   # solution grade_id -> [(test id, source)]
+
+    @classmethod
+    def load(cls, lesson):
+        nb = read(notebook_path(lesson))
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        if not code or meta(code[0]):
+            raise ValueError(f"{lesson}: the first code cell must be the (ungraded) set-up cell")
+        solutions, tests, current = {}, {}, None
+        for cell in code[1:]:
+            if is_solution(cell):
+                current = meta(cell)["grade_id"]
+                solutions[current] = cell.source
+                tests[current] = []
+            elif is_test(cell):
+                if current is None:
+                    raise ValueError(f"{lesson}: test cell {meta(cell)['grade_id']} has no "
+                                     "solution cell above it")
+                tests[current].append((meta(cell)["grade_id"], cell.source))
+        return cls(lesson, code[0].source, solutions, tests)
+
+
+def block_lines(source, kind):
+    """The lines strictly inside every ``kind`` block of a cell's source."""
+    begin, end = BLOCKS[kind]
+    lines, inside = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(begin):
+            inside = True
+        elif stripped.startswith(end):
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+def outside_lines(source):
+    """The lines of a cell's source outside its solution and hidden blocks."""
+    kept, inside = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith((BLOCKS["solution"][0], BLOCKS["hidden"][0])):
+            inside = True
+        elif stripped.startswith((BLOCKS["solution"][1], BLOCKS["hidden"][1])):
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return kept
+
+
+def is_clean(path):
+    """True if no code cell of the notebook has outputs or an execution count."""
+    nb = read(path)
+    return all(not c.get("outputs") and c.get("execution_count") is None
+               for c in nb.cells if c.cell_type == "code")
+
+
+def clean(path):
+    """Strip outputs and execution counts from a notebook, in place."""
+    nb = read(path)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nbformat.write(nb, str(path))
+
+
+# --------------------------------------------------------------------------- #
+# nbgrader in a scratch course directory
+# --------------------------------------------------------------------------- #
+
+class Course:
+    """A throw-away nbgrader course directory with the project's configuration."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "nbgrader_config.py", self.root / "nbgrader_config.py")
+        self.db = self.root / "gradebook.db"
+
+    def nbgrader(self, *args, timeout=600):
+        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+        cmd = [str(BIN / "nbgrader"), *args, "--log-level=WARN"]
+        proc = subprocess.run(cmd, cwd=self.root, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n"
+                               f"{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def release(self, lesson):
+        """Copy the lesson's source in and generate its release; return the released path."""
+        shutil.copytree(SOLUTIONS / lesson, self.root / "solutions" / lesson,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+                        dirs_exist_ok=True)
+        self.nbgrader("generate_assignment", lesson, "--force")
+        return notebook_path(lesson, self.root / "course")
+
+    def submit(self, lesson, student, notebook):
+        target = self.root / "submitted" / student / lesson
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(notebook, target / f"{lesson}.ipynb")
+
+    def autograde(self, lesson):
+        """Autograde every submission; return {student: {grade_id: (score, max)}}."""
+        self.nbgrader("autograde", lesson, "--create", "--force")
+        from nbgrader.api import Gradebook
+
+        scores = {}
+        with Gradebook(f"sqlite:///{self.db}") as gb:
+            for sub in gb.assignment_submissions(lesson):
+                nb = gb.find_submission_notebook(lesson, lesson, sub.student.id)
+                scores[sub.student.id] = {g.name: (g.score, g.max_score) for g in nb.grades}
+        return scores
+
+    def autograded(self, lesson, student):
+        return read(notebook_path(lesson, self.root / "autograded" / student))
+
+
+def bad_outputs(nb):
+    """(cell index, text) of every error output and every write to stderr."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append((i, f"{out['ename']}: {out['evalue']}"))
+            elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append((i, f"stderr: {out['text'][:500]}"))
+    return found
+
+
+# --------------------------------------------------------------------------- #
+# One kernel for many quick runs
+# --------------------------------------------------------------------------- #
+
+@dataclass
+class Outcome:
+    """What one execution produced: an error name and message, stderr text."""
+
+    error: str = ""
+    stderr: str = ""
+    seconds: float = 0.0
+
+    @property
+    def failed(self):
+        """Whether nbgrader would score the cell zero (an error, or stderr output)."""
+        return bool(self.error or self.stderr)
+
+    def __str__(self):
+        return self.error or f"stderr: {self.stderr.strip()[:300]}" or "ok"
+
+
+class Kernel:
+    """A live Python kernel started in a lesson's directory."""
+
+    def __init__(self, cwd, timeout=60):
+        from jupyter_client.manager import KernelManager
+
+        self.timeout = timeout
+        self.km = KernelManager(kernel_name="python3")
+        self.km.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+
+    def run(self, code, timeout=None):
+        """Execute ``code``; interrupt it after ``timeout`` seconds (counted as an error)."""
+        outcome = Outcome()
+
+        def hook(msg):
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and content.get("name") == "stderr":
+                outcome.stderr += content["text"]
+            elif kind == "error":
+                outcome.error = f"{content['ename']}: {content['evalue']}"
+
+        start = time.perf_counter()
+        try:
+            self.kc.execute_interactive(code, timeout=timeout or self.timeout, output_hook=hook,
+                                        allow_stdin=False)
+        except TimeoutError:
+            self.km.interrupt_kernel()
+            self.kc.execute_interactive("pass", timeout=30)  # wait until it listens again
+            outcome.error = outcome.error or f"Timeout: no reply within {timeout or self.timeout} s"
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def shutdown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] != "clean":
+        sys.exit("usage: harness.py clean NOTEBOOK...")
+    for name in sys.argv[2:]:
+        clean(name)
