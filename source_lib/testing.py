@@ -378,9 +378,11 @@ class Exercise:
     ----------
     student : callable
         The student's function (or class).
-    reference : callable
+    reference : callable or None
         The reference implementation from ``source_lib``; its module is
-        forbidden to the student while the student's function runs.
+        forbidden to the student while the student's function runs. Visible
+        checks, which compare with hand-worked values, pass None (and a
+        ``name``) to get the time limit and the input checks alone.
     forbidden : sequence of callables, optional
         Library routines that do the exercise itself (``np.linalg.eigh`` for
         power iteration, ``scipy.special.softmax`` for softmax).
@@ -390,15 +392,17 @@ class Exercise:
         Name used in messages; defaults to the reference's name.
     """
 
-    def __init__(self, student, reference, *, forbidden=(), time_limit=DEFAULT_TIME_LIMIT,
+    def __init__(self, student, reference=None, *, forbidden=(), time_limit=DEFAULT_TIME_LIMIT,
                  name=None):
         self.student = student
         self.reference = reference
-        self.name = name or getattr(reference, "__name__", "your function")
-        module = sys.modules.get(getattr(reference, "__module__", ""), None)
+        self.name = name or getattr(reference, "__name__", None) \
+            or getattr(student, "__name__", "your function")
+        module = sys.modules.get(getattr(reference, "__module__", None) or "", None)
         files = [module.__file__] if module is not None and getattr(module, "__file__", None) \
             and os.path.abspath(module.__file__).startswith(_LIBRARY_DIR) else []
-        self._watcher_args = (tuple(forbidden) + (reference,), files)
+        refs = (reference,) if reference is not None else ()
+        self._watcher_args = (tuple(forbidden) + refs, files)
         self.time_limit = time_limit
         if not callable(student):
             raise ExerciseFailure(f"{self.name} is not defined as a function "
@@ -406,7 +410,11 @@ class Exercise:
 
     def describe_call(self, args, kwargs):
         """Text such as ``softmax(z=array([1., 2.]), axis=-1)`` for messages."""
-        return _describe_call(self.name, self.reference, args, kwargs)
+        return _describe_call(self.name, self._signature_source, args, kwargs)
+
+    @property
+    def _signature_source(self):
+        return self.reference if self.reference is not None else self.student
 
     def __call__(self, *args, **kwargs):
         """Call the student's function under the guard; return what it returns.
@@ -448,7 +456,7 @@ class Exercise:
 
     def _argument_names(self, args, kwargs):
         try:
-            bound = inspect.signature(self.reference).bind(*args, **kwargs)
+            bound = inspect.signature(self._signature_source).bind(*args, **kwargs)
             return list(bound.arguments)[:len(args)]
         except (TypeError, ValueError):
             return [f"argument {i + 1}" for i in range(len(args))]
@@ -473,6 +481,8 @@ class Exercise:
         outputs : sequence of str, optional
             Names of the items of a tuple result, used in messages.
         """
+        if self.reference is None:
+            raise TypeError("Exercise.check needs a reference function")
         got = self(*args, **kwargs)
         expected = self.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         inputs = self.describe_call(args, kwargs)

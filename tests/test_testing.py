@@ -233,3 +233,21 @@ def test_self_check_reports_each_exercise(capsys):
     out = capsys.readouterr().out
     assert results == {"good": True, "bad": False}
     assert "✓ good" in out and "✗ bad: AssertionError: wrong axis" in out
+
+
+def test_an_exercise_without_reference_still_guards_time_and_inputs():
+    def forever(x):
+        while True:
+            pass
+
+    with pytest.raises(TimeLimitError, match="forever"):
+        Exercise(forever, time_limit=0.3)(1.0)
+
+    def mutate(x):
+        x[0] = 5.0
+        return x
+
+    with pytest.raises(ExerciseFailure, match="modified its input `x`"):
+        Exercise(mutate)(np.zeros(2))
+    with pytest.raises(TypeError):
+        Exercise(mutate).check(np.zeros(2))
