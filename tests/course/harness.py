@@ -217,7 +217,9 @@ class Outcome:
         return bool(self.error or self.stderr)
 
     def __str__(self):
-        return self.error or f"stderr: {self.stderr.strip()[:300]}" or "ok"
+        if self.error:
+            return self.error
+        return f"stderr: {self.stderr.strip()[:300]}" if self.stderr else "ok"
 
 
 class Kernel:
