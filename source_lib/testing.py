@@ -550,8 +550,7 @@ def check_backward(forward, backward, inputs, rng, *, h=1e-6, rtol=1e-6, atol=1e
     out, cache = forward(*inputs)
     dout = rng.standard_normal(np.shape(out))
     grads = backward(dout, cache)
-    if not isinstance(grads, tuple):
-        grads = (grads,)
+    grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
     label = name or getattr(backward, "__name__", "backward")
     if len(grads) != len(inputs):
         _fail(f"{label} returned {len(grads)} gradient(s) for {len(inputs)} input(s).",
