@@ -16,7 +16,11 @@ Every call of the student's function made through an :class:`Exercise`
 * fails if it modifies one of its inputs in place,
 * fails if it calls the reference library or a routine that does the exercise
   itself (the *shortcut guard*, which watches the calls actually made with
-  :func:`sys.setprofile`, so renaming an import does not get around it),
+  :func:`sys.setprofile`, so renaming an import does not get around it; routines
+  that make no Python call, such as NumPy ufuncs, tensor methods and Cython
+  methods, are found by reading the student's code instead),
+* fails if it emits a warning (nbgrader would score the cell zero for the
+  stderr output without saying why),
 * fails within ``time_limit`` seconds if it does not return (an infinite loop
   costs the student that test, not the grading run).
 
@@ -28,12 +32,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dis
 import inspect
 import os
 import signal
 import sys
 import threading
 import types
+import warnings
 
 import numpy as np
 
@@ -282,6 +288,87 @@ def _code_of(func):
     return getattr(func, "__code__", None)
 
 
+def _is_watchable(func):
+    """Whether calls of ``func`` show up in sys.setprofile. NumPy ufuncs
+    (``scipy.special.entr``), method descriptors (``torch.Tensor.softmax``) and
+    Cython functions (``np.random.Generator.choice``) make no Python call and
+    do not: the guard looks for them in the student's code instead."""
+    if isinstance(func, (np.ufunc, types.MethodDescriptorType, types.WrapperDescriptorType)):
+        return False
+    code = _code_of(func)
+    return code is None or not code.co_filename.endswith((".pyx", ".pxd"))
+
+
+def _static_shortcuts(func, forbidden):
+    """Names of the routines in ``forbidden`` that the code of ``func`` refers to.
+
+    Reads the bytecode of ``func``, of the functions nested in it and of the
+    functions of its own module that it calls by name, for a global, a closure
+    variable or a default value that *is* one of ``forbidden`` (so an import
+    under another name is found), and for an attribute access or an import of a
+    name that one of them has (``sp.entr``, ``from scipy.special import
+    rel_entr``, ``t.softmax(-1)``, ``rng.choice``).
+    """
+    by_name = {}
+    for f in forbidden:
+        by_name.setdefault(f.__name__, f)
+    found, seen = [], set()
+
+    def note(target):
+        label = _public_name(target)
+        if label not in found:
+            found.append(label)
+
+    def check_object(obj, module):
+        for target in forbidden:
+            if obj is target:
+                note(target)
+                return
+        if isinstance(obj, types.FunctionType) and obj.__module__ == module:
+            visit_function(obj)
+
+    def visit_code(code, globals_, cells, module):
+        if code in seen:
+            return
+        seen.add(code)
+        for ins in dis.get_instructions(code):
+            if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and ins.argval in globals_:
+                check_object(globals_[ins.argval], module)
+            elif ins.opname in ("LOAD_DEREF", "LOAD_CLASSDEREF") and ins.argval in cells:
+                check_object(cells[ins.argval], module)
+            elif ins.opname in ("LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM") \
+                    and ins.argval in by_name:
+                note(by_name[ins.argval])
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                visit_code(const, globals_, {}, module)
+
+    def visit_function(f):
+        f = getattr(inspect.unwrap(f), "__func__", inspect.unwrap(f))
+        code = getattr(f, "__code__", None)
+        if code is None:
+            return
+        module = getattr(f, "__module__", None)
+        cells = {}
+        for name, cell in zip(code.co_freevars, f.__closure__ or ()):
+            try:
+                cells[name] = cell.cell_contents
+            except ValueError:  # an empty cell
+                pass
+        defaults = list(f.__defaults__ or ()) + list((f.__kwdefaults__ or {}).values())
+        for value in defaults + list(cells.values()):
+            check_object(value, module)
+        visit_code(code, getattr(f, "__globals__", {}), cells, module)
+
+    if isinstance(func, type):
+        for value in vars(func).values():
+            if callable(value):
+                visit_function(value)
+    else:
+        visit_function(func)
+    return found
+
+
 def _c_key(func):
     return (getattr(func, "__module__", None), getattr(func, "__qualname__", None)
             or getattr(func, "__name__", None))
@@ -334,6 +421,14 @@ def _public_name(func):
     """A readable dotted name: ``np.linalg.eigh``, ``scipy.special.softmax``."""
     module = getattr(func, "__module__", None) or ""
     name = getattr(func, "__qualname__", None) or getattr(func, "__name__", repr(func))
+    owner = getattr(func, "__objclass__", None)
+    if owner is not None:  # a method descriptor such as torch.Tensor.softmax
+        module = owner.__module__ if owner.__module__ != "torch._C" else "torch"
+        name = f"{owner.__name__.replace('TensorBase', 'Tensor')}.{func.__name__}"
+    elif isinstance(func, np.ufunc):
+        import scipy.special
+        module = "scipy.special" if getattr(scipy.special, func.__name__, None) is func \
+            else "numpy"
     if name.startswith("_VariableFunctionsClass."):  # torch's C functions
         module, name = "torch", name.split(".", 1)[1]
     parts = [p for p in module.split(".") if p and not p.startswith("_")]
@@ -402,7 +497,10 @@ class Exercise:
         files = [module.__file__] if module is not None and getattr(module, "__file__", None) \
             and os.path.abspath(module.__file__).startswith(_LIBRARY_DIR) else []
         refs = (reference,) if reference is not None else ()
-        self._watcher_args = (tuple(forbidden) + refs, files)
+        watched = tuple(f for f in forbidden if _is_watchable(f))
+        self._static = [f for f in forbidden if not _is_watchable(f)]
+        self._static_found = None  # computed on the first call
+        self._watcher_args = (watched + refs, files)
         self.time_limit = time_limit
         if not callable(student):
             raise ExerciseFailure(f"{self.name} is not defined as a function "
@@ -432,19 +530,32 @@ class Exercise:
         before_kw = {k: _snapshot(v) for k, v in kwargs.items()}
         watcher = _CallWatcher(*self._watcher_args)
         try:
-            with _time_limit(self.time_limit, self.name), watcher.installed():
+            with warnings.catch_warnings(record=True) as caught, \
+                    _time_limit(self.time_limit, self.name), watcher.installed():
                 result = self.student(*args, **kwargs)
         except NotImplementedError:
             raise ExerciseFailure(f"{self.name} is not implemented yet: replace "
                                   "`raise NotImplementedError()` with your code.") from None
         finally:
             called = list(dict.fromkeys(watcher.calls))
+        if self._static_found is None:
+            self._static_found = _static_shortcuts(self.student, self._static) \
+                if self._static else []
+        called += [name for name in self._static_found if name not in called]
         if called:
             raise ShortcutError(
                 f"{self.name} called {', '.join(called)}, which does this exercise for you.\n"
                 f"  input:    {self.describe_call(args, kwargs)}\n"
                 "  hint:     write the computation yourself with NumPy array operations; "
                 "the point of the exercise is the algorithm.")
+        if caught:
+            first = caught[0]
+            _fail(f"{self.name} emitted a warning: {first.category.__name__}: {first.message}",
+                  inputs=self.describe_call(args, kwargs),
+                  hint="a graded call must be silent, not only right: np.log(0) and 0 * inf "
+                       "warn even inside np.where. Compute only the entries you need (a mask), "
+                       "or wrap the computation in `with np.errstate(divide='ignore', "
+                       "invalid='ignore'):`; for exp, shift the arguments by their maximum.")
         names = self._argument_names(args, kwargs)
         for i, (b, a) in enumerate(zip(before, args)):
             if not _unchanged(b, a):

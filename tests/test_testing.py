@@ -7,15 +7,24 @@ import pytest
 import scipy.special
 import torch
 from numpy.linalg import eigh as renamed_eigh
+from scipy.special import entr as renamed_entr
 
 from source_lib import calculus
 from source_lib.testing import (Exercise, ExerciseFailure, ShortcutError, TimeLimitError,
-                                assert_close, check_backward, describe, self_check)
+                                _static_shortcuts, assert_close, check_backward, describe,
+                                self_check)
 
 
 def reference_square(x):
     """Stand-in reference: elementwise square."""
     return np.asarray(x) ** 2
+
+
+def entropy_reference(p):
+    """Stand-in reference: entropy in nats of a probability vector."""
+    p = np.asarray(p, dtype=float)
+    nonzero = p > 0
+    return float(-np.sum(p[nonzero] * np.log(p[nonzero])))
 
 
 # --------------------------------------------------------------------------- #
@@ -251,3 +260,132 @@ def test_an_exercise_without_reference_still_guards_time_and_inputs():
         Exercise(mutate)(np.zeros(2))
     with pytest.raises(TypeError):
         Exercise(mutate).check(np.zeros(2))
+
+
+@pytest.mark.parametrize("forbidden, name", [
+    (np.random.Generator.choice, "np.random.Generator.choice"),  # Cython: no Python call
+    (scipy.special.entr, "scipy.special.entr"),                   # a ufunc
+    (torch.Tensor.softmax, "torch.Tensor.softmax"),               # a tensor method
+])
+def test_guard_finds_routines_that_make_no_python_call_in_the_code(forbidden, name):
+    from scipy.special import entr as renamed_entr
+
+    def uses_choice(p):
+        return np.random.default_rng(0).choice(len(p), p=p)
+
+    def uses_entr(p):
+        return renamed_entr(p).sum()
+
+    def uses_tensor_method(p):
+        return torch.as_tensor(p).softmax(-1).numpy()
+
+    students = {"np.random.Generator.choice": uses_choice, "scipy.special.entr": uses_entr,
+                "torch.Tensor.softmax": uses_tensor_method}
+    with pytest.raises(ShortcutError, match=name.replace(".", r"\.")):
+        Exercise(students[name], reference_square, forbidden=[forbidden])(np.array([0.5, 0.5]))
+
+
+# --------------------------------------------------------------------------- #
+# The shortcut guard, part 2: routines found by reading the student's code
+# --------------------------------------------------------------------------- #
+
+FORBIDDEN = [scipy.special.entr, scipy.special.rel_entr, scipy.special.kl_div,
+             scipy.special.xlogy, torch.Tensor.softmax]
+
+
+def uses_global_alias(p):
+    return renamed_entr(p).sum(-1)
+
+
+def uses_attribute(p):
+    return scipy.special.rel_entr(p, p).sum()
+
+
+def uses_local_import(p):
+    from scipy.special import xlogy as renamed
+    return -renamed(p, p).sum()
+
+
+def helper_with_ufunc(p):
+    return renamed_entr(p)
+
+
+def uses_helper(p):
+    return helper_with_ufunc(p).sum()
+
+
+def uses_tensor_method(z):
+    return torch.from_numpy(z).softmax(-1).numpy()
+
+
+def uses_default(p, f=scipy.special.kl_div):
+    return f(p, p)
+
+
+def uses_closure():
+    f = scipy.special.entr
+
+    def inner(p):
+        return f(p).sum()
+
+    return inner
+
+
+def own_xlogy(p):
+    def xlogy(a, b):
+        return np.where(a > 0, a * np.log(np.where(a > 0, b, 1.0)), 0.0)
+
+    return -xlogy(p, p).sum(-1)
+
+
+@pytest.mark.parametrize("func, name", [
+    (uses_global_alias, "scipy.special.entr"),
+    (uses_attribute, "scipy.special.rel_entr"),
+    (uses_local_import, "scipy.special.xlogy"),
+    (uses_helper, "scipy.special.entr"),
+    (uses_tensor_method, "torch.Tensor.softmax"),
+    (uses_default, "scipy.special.kl_div"),
+    (uses_closure(), "scipy.special.entr"),
+])
+def test_static_guard_finds_ufuncs_however_imported(func, name):
+    assert _static_shortcuts(func, FORBIDDEN) == [name]
+    ex = Exercise(func, entropy_reference, forbidden=FORBIDDEN)
+    with pytest.raises(ShortcutError, match=name.replace(".", r"\.")):
+        ex(np.array([0.5, 0.5]))
+
+
+@pytest.mark.parametrize("func", [own_xlogy, entropy_reference, reference_square])
+def test_static_guard_accepts_own_code(func):
+    assert _static_shortcuts(func, FORBIDDEN) == []
+
+
+def test_guarded_exercise_still_has_the_dynamic_guard():
+    def uses_scipy_entropy(p):
+        return scipy.stats.entropy(p)
+
+    ex = Exercise(uses_scipy_entropy, entropy_reference,
+                              forbidden=[scipy.stats.entropy] + FORBIDDEN)
+    with pytest.raises(ShortcutError, match="scipy.stats.entropy"):
+        ex(np.array([0.5, 0.5]))
+    ex = Exercise(own_xlogy, entropy_reference, forbidden=FORBIDDEN)
+    ex.check(np.array([0.25, 0.75, 0.0]), rtol=1e-12)
+
+
+def test_static_guard_names_the_first_routine_of_an_attribute():
+    def uses_module_alias(p):
+        import scipy.special as sps
+        return -sps.xlogy(p, p).sum()
+
+    assert _static_shortcuts(uses_module_alias, [scipy.special.xlogy, torch.xlogy]) == \
+        ["scipy.special.xlogy"]
+
+
+def test_guarded_exercise_fails_a_call_that_prints_a_warning():
+    def warns(p):
+        p = np.asarray(p, dtype=float)
+        return -np.sum(np.where(p > 0, p * np.log(p), 0.0))  # log(0) warns
+
+    ex = Exercise(warns, entropy_reference)
+    with pytest.raises(ExerciseFailure, match="emitted a warning: RuntimeWarning"):
+        ex(np.array([0.5, 0.5, 0.0]))
+    ex(np.array([0.5, 0.5]))  # no zero, no warning: passes
