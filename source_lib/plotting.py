@@ -1,9 +1,16 @@
 """Plotting helpers shared by the lessons: one consistent look, fewer lines per figure."""
 
+import inspect
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["use_course_style", "plot_curves", "show_images"]
+__all__ = ["use_course_style", "plot_curves", "show_images", "interact", "HEADLESS"]
+
+#: Environment variable that marks an automated run of the notebooks (the course
+#: tests, benchmarks, or an instructor's ``COURSE_HEADLESS=1 nbgrader autograde``).
+HEADLESS = "COURSE_HEADLESS"
 
 
 def use_course_style():
@@ -86,3 +93,38 @@ def show_images(images, titles=None, ncols=8, size=1.2, cmap="gray"):
                 ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def interact(func, manual=False, **controls):
+    """Let the learner explore ``func`` with widgets: :func:`ipywidgets.interact`.
+
+    In a live notebook this is ``ipywidgets.interact(func, **controls)`` (or
+    ``interact_manual`` if ``manual``). When nobody can move a slider, because the
+    environment variable ``COURSE_HEADLESS`` is set (the course tests and benchmarks
+    set it; instructors may when autograding), it creates no interactive output and
+    calls ``func`` once with the controls' initial values, so the executed notebook
+    still shows the figure. Widget traffic can stall headless notebook execution
+    (jupyter/nbclient#312), which would turn a demo into a time-out.
+
+    Parameters
+    ----------
+    func : callable
+        Draws a figure for the given parameter values.
+    manual : bool
+        Run only when the learner presses a button (for slow figures); headless,
+        nothing is drawn.
+    **controls
+        Widgets (``FloatSlider(value=...)``) or ipywidgets abbreviations
+        (``(0, 10, 1)``, a list of options), by parameter name.
+    """
+    import ipywidgets
+
+    if os.environ.get(HEADLESS):
+        if not manual:
+            # the values interact would start from: a widget's value, an abbreviation's
+            # (a range tuple, a list of options) resolved as ipywidgets does
+            params = inspect.signature(func).parameters
+            func(**{name: ipywidgets.interactive.widget_from_abbrev(
+                control, params[name].default).value for name, control in controls.items()})
+        return
+    (ipywidgets.interact_manual if manual else ipywidgets.interact)(func, **controls)

@@ -18,10 +18,15 @@ from pathlib import Path
 
 import nbformat
 
+from source_lib.plotting import HEADLESS
+
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 COURSE = ROOT / "course"
 BIN = Path(sys.executable).parent
+# Automated runs draw each widget's figure once instead of creating widgets, which
+# can stall headless execution (see source_lib.plotting.interact).
+HEADLESS_ENV = {HEADLESS: "1"}
 
 BLOCKS = {
     "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
@@ -149,7 +154,7 @@ class Course:
         self.db = self.root / "gradebook.db"
 
     def nbgrader(self, *args, timeout=600):
-        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **HEADLESS_ENV)
         cmd = [str(BIN / "nbgrader"), *args, "--log-level=WARN"]
         proc = subprocess.run(cmd, cwd=self.root, env=env, capture_output=True, text=True,
                               timeout=timeout)
@@ -230,7 +235,8 @@ class Kernel:
 
         self.timeout = timeout
         self.km = KernelManager(kernel_name="python3")
-        self.km.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        self.km.start_kernel(cwd=str(cwd), env=dict(os.environ, **HEADLESS_ENV),
+                             extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
