@@ -1,0 +1,663 @@
+"""Wrong and correct implementations of the graded functions of lesson 01.
+
+Each wrong variant is a mistake students make (or a shortcut they take); the hidden
+tests of its function must fail it. Each correct variant is a valid solution written
+differently; the tests must give it full marks. The sources run in the lesson's
+kernel, where the set-up cell has imported ``np`` and ``torch``; anything else is
+imported inside the function.
+"""
+
+from catalogue import Catalogue
+
+variants = Catalogue()
+
+
+# --------------------------------------------------------------------------- #
+# cosine_similarity
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("cosine_similarity", "the bare dot product, not divided by the norms")
+def cosine_dot_only(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    return float(x @ y)
+
+
+@variants.wrong("cosine_similarity", "divides by the squared norms")
+def cosine_squared_norms(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    return float(x @ y / ((x @ x) * (y @ y)))
+
+
+@variants.wrong("cosine_similarity", "takes the absolute value: opposite vectors get +1")
+def cosine_abs(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    return float(abs(x @ y) / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+@variants.wrong("cosine_similarity", "treats the vectors as matrices and returns a 1x1 array")
+def cosine_matrix_result(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    return x.reshape(1, -1) @ y.reshape(-1, 1) / (np.linalg.norm(x) * np.linalg.norm(y))
+
+
+@variants.wrong("cosine_similarity", "no zero-vector check: returns nan with a warning")
+def cosine_no_zero_check(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape:
+        raise ValueError("x and y must have the same length")
+    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+@variants.wrong("cosine_similarity", "no length check: a length-1 vector broadcasts")
+def cosine_broadcasts(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    nx, ny = np.sqrt(np.sum(x * x)), np.sqrt(np.sum(y * y))
+    if nx == 0 or ny == 0:
+        raise ValueError("zero vector")
+    return float(np.sum(x * y) / (nx * ny))
+
+
+@variants.wrong("cosine_similarity", "normalises x in place (modifies the caller's array)")
+def cosine_in_place(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    x /= np.linalg.norm(x)
+    return float(x @ y / np.linalg.norm(y))
+
+
+@variants.wrong("cosine_similarity", "shortcut: scipy.spatial.distance.cosine under another name")
+def cosine_scipy(x, y):
+    from scipy.spatial.distance import cosine as angular_gap
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    return float(1.0 - angular_gap(x, y))
+
+
+@variants.wrong("cosine_similarity", "shortcut: sklearn's pairwise cosine_similarity, renamed")
+def cosine_sklearn(x, y):
+    from sklearn.metrics.pairwise import cosine_similarity as pairwise
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    return float(pairwise(x[None, :], y[None, :])[0, 0])
+
+
+@variants.correct("cosine_similarity", "a Python loop with math.sqrt")
+def cosine_loop(x, y):
+    import math
+    if len(x) != len(y):
+        raise ValueError("x and y must have the same length")
+    dot = sum(float(a) * float(b) for a, b in zip(x, y))
+    nx = math.sqrt(sum(float(a) ** 2 for a in x))
+    ny = math.sqrt(sum(float(b) ** 2 for b in y))
+    if nx == 0 or ny == 0:
+        raise ValueError("zero vector")
+    return dot / (nx * ny)
+
+
+@variants.correct("cosine_similarity", "normalise copies first, return np.float64")
+def cosine_normalise_first(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError("x and y must be 1-D of equal length")
+    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
+    if nx == 0 or ny == 0:
+        raise ValueError("zero vector")
+    return np.dot(x / nx, y / ny)
+
+
+# --------------------------------------------------------------------------- #
+# power_iteration
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("power_iteration", "eigenvalue as the norm of A v: loses the sign")
+def power_abs_eigenvalue(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(np.linalg.norm(A @ v)), v
+
+
+@variants.wrong("power_iteration", "returns the last product A v, not normalised")
+def power_unnormalised(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        lam = v @ w
+        v_new = w / np.linalg.norm(w)
+        done = min(np.linalg.norm(v_new - v), np.linalg.norm(v_new + v)) < tol
+        v = v_new
+        if done:
+            break
+    return float(lam), w
+
+
+@variants.wrong("power_iteration", "infinite loop: while-loop on a change that ignores the sign")
+def power_infinite_loop(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    change = np.inf
+    while change >= tol:  # never true when the iterate flips sign: no iteration cap
+        w = A @ v
+        w /= np.linalg.norm(w)
+        change = np.linalg.norm(w - v)
+        v = w
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "stopping rule ignores the sign: runs all num_iters when lambda < 0")
+def power_sign_unaware(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        change = np.linalg.norm(w - v)
+        v = w
+        if change < tol:
+            break
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "loose stopping rule: stops when the eigenvalue changes < tol")
+def power_eigenvalue_stop(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    lam = v @ A @ v
+    for _ in range(num_iters):
+        w = A @ v
+        v = w / np.linalg.norm(w)
+        lam_new = v @ A @ v
+        if abs(lam_new - lam) < tol:
+            lam = lam_new
+            break
+        lam = lam_new
+    return float(lam), v
+
+
+@variants.wrong("power_iteration", "broken stopping rule: the break is outside the if")
+def power_breaks_at_once(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        if min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol:
+            pass
+        v = w
+        break
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "fixed number of 30 iterations, tol and num_iters ignored")
+def power_fixed_iterations(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    for _ in range(30):
+        v = A @ v
+        v /= np.linalg.norm(v)
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "deterministic start at all ones (orthogonal to q1 can happen)")
+def power_ones_start(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    v = np.ones(A.shape[0]) / np.sqrt(A.shape[0])
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "scales A in place by its largest entry (modifies the input)")
+def power_scales_in_place(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    scale = np.abs(A).max()
+    A /= scale
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(scale * (v @ A @ v)), v
+
+
+@variants.wrong("power_iteration", "no symmetry check: a non-symmetric matrix is accepted")
+def power_no_symmetry_check(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError("A must be square")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "shortcut: numpy.linalg.eigh imported under another name")
+def power_numpy_eigh(A, num_iters=1000, tol=1e-10, rng=None):
+    from numpy.linalg import eigh as decompose
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    values, vectors = decompose(A)
+    i = np.argmax(np.abs(values))
+    return float(values[i]), vectors[:, i]
+
+
+@variants.wrong("power_iteration", "shortcut: numpy.linalg.eig")
+def power_numpy_eig(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    values, vectors = np.linalg.eig(A)
+    i = np.argmax(np.abs(values))
+    return float(values[i].real), vectors[:, i].real
+
+
+@variants.wrong("power_iteration", "shortcut: numpy.linalg.svd (sigma_1 = |lambda_1|, sign from u.v)")
+def power_numpy_svd(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    U, s, Vt = np.linalg.svd(A)
+    return float(s[0] * np.sign(U[:, 0] @ Vt[0])), Vt[0]
+
+
+@variants.wrong("power_iteration", "shortcut: scipy.linalg.eigh under another name")
+def power_scipy_eigh(A, num_iters=1000, tol=1e-10, rng=None):
+    from scipy.linalg import eigh as symmetric_eigen
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    values, vectors = symmetric_eigen(A)
+    i = np.argmax(np.abs(values))
+    return float(values[i]), vectors[:, i]
+
+
+@variants.wrong("power_iteration", "shortcut: torch.linalg.eigh")
+def power_torch_eigh(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    values, vectors = torch.linalg.eigh(torch.from_numpy(A))
+    i = int(torch.argmax(values.abs()))
+    return float(values[i]), vectors[:, i].numpy()
+
+
+@variants.correct("power_iteration", "fixes the sign of every iterate, then a plain difference")
+def power_sign_fixed(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.array_equal(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.normal(size=A.shape[0])
+    v = v / np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w = w / np.linalg.norm(w)
+        w = w * np.sign(w[np.argmax(np.abs(w))])  # largest entry positive
+        change = np.linalg.norm(w - v)
+        v = w
+        if change < tol:
+            break
+    return float(v @ (A @ v)), v
+
+
+@variants.correct("power_iteration", "while-loop with a counter; residual |A v - lambda v| < tol")
+def power_residual_stop(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.array(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError("A must be a square matrix")
+    if np.max(np.abs(A - A.T)) > 1e-12 * max(1.0, np.max(np.abs(A))):
+        raise ValueError("A must be symmetric")
+    if rng is None:
+        rng = np.random.default_rng()
+    v = rng.random(A.shape[0]) - 0.5
+    v /= np.linalg.norm(v)
+    lam = v @ A @ v
+    it = 0
+    while it < num_iters and np.linalg.norm(A @ v - lam * v) >= tol:
+        v = A @ v
+        v /= np.linalg.norm(v)
+        lam = v @ A @ v
+        it += 1
+    return lam, v
+
+
+@variants.correct("power_iteration", "aligns the new iterate with the old by the sign of their dot product")
+def power_align_by_dot(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        aligned = w if w @ v >= 0 else -w
+        converged = np.linalg.norm(aligned - v) < tol
+        v = w
+        if converged:
+            break
+    rayleigh = (v @ A @ v) / (v @ v)
+    return float(rayleigh), v
+
+
+# --------------------------------------------------------------------------- #
+# low_rank_approx
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("low_rank_approx", "off by one: keeps k + 1 singular values")
+def low_rank_k_plus_one(A, k):
+    A = np.asarray(A, dtype=float)
+    if not 1 <= k <= min(A.shape):
+        raise ValueError("bad k")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U[:, :k + 1] * s[:k + 1]) @ Vt[:k + 1]
+
+
+@variants.wrong("low_rank_approx", "off by one: the loop range(1, k) keeps k - 1 terms")
+def low_rank_k_minus_one(A, k):
+    A = np.asarray(A, dtype=float)
+    if not 1 <= k <= min(A.shape):
+        raise ValueError("bad k")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    out = np.zeros_like(A)
+    for i in range(1, k):
+        out += s[i - 1] * np.outer(U[:, i - 1], Vt[i - 1])
+    return out
+
+
+@variants.wrong("low_rank_approx", "returns U_k S_k without V_k^T")
+def low_rank_no_vt(A, k):
+    A = np.asarray(A, dtype=float)
+    if not 1 <= k <= min(A.shape):
+        raise ValueError("bad k")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return U[:, :k] * s[:k]
+
+
+@variants.wrong("low_rank_approx", "keeps the k smallest singular values")
+def low_rank_smallest(A, k):
+    A = np.asarray(A, dtype=float)
+    if not 1 <= k <= min(A.shape):
+        raise ValueError("bad k")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U[:, -k:] * s[-k:]) @ Vt[-k:]
+
+
+@variants.wrong("low_rank_approx", "takes columns of Vt instead of rows")
+def low_rank_vt_columns(A, k):
+    A = np.asarray(A, dtype=float)
+    if not 1 <= k <= min(A.shape):
+        raise ValueError("bad k")
+    U, s, Vt = np.linalg.svd(A)
+    return (U[:, :k] * s[:k]) @ Vt[:, :k].T[:, :A.shape[1]]
+
+
+@variants.wrong("low_rank_approx", "no check of k: k > min(A.shape) silently returns A")
+def low_rank_no_k_check(A, k):
+    A = np.asarray(A, dtype=float)
+    if k < 1:
+        raise ValueError("k must be >= 1")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U[:, :k] * s[:k]) @ Vt[:k]
+
+
+@variants.wrong("low_rank_approx", "shortcut: sklearn's TruncatedSVD under another name")
+def low_rank_truncated_svd(A, k):
+    from sklearn.decomposition import TruncatedSVD as Compressor
+    A = np.asarray(A, dtype=float)
+    if not 1 <= k <= min(A.shape):
+        raise ValueError("bad k")
+    model = Compressor(n_components=k, algorithm="randomized", n_iter=20, random_state=0)
+    return model.fit_transform(A) @ model.components_
+
+
+@variants.correct("low_rank_approx", "a sum of k outer products in a loop")
+def low_rank_outer_products(A, k):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    U, s, Vt = np.linalg.svd(A)
+    out = np.zeros(A.shape)
+    for i in range(k):
+        out += s[i] * np.outer(U[:, i], Vt[i])
+    return out
+
+
+@variants.correct("low_rank_approx", "projects onto the top-k eigenvectors of A^T A (eigh)")
+def low_rank_eigh_projection(A, k):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    if A.shape[0] < A.shape[1]:           # project the columns instead: A A^T is smaller
+        return low_rank_eigh_projection(A.T, k).T
+    _, vectors = np.linalg.eigh(A.T @ A)  # ascending order
+    V_k = vectors[:, ::-1][:, :k]
+    return A @ V_k @ V_k.T
+
+
+@variants.correct("low_rank_approx", "full SVD with np.diag and explicit slices")
+def low_rank_full_svd(A, k):
+    A = np.asarray(A, dtype=float)
+    m, n = A.shape
+    if not (isinstance(k, (int, np.integer)) and 1 <= k <= min(m, n)):
+        raise ValueError(f"k must be an integer in [1, {min(m, n)}]")
+    U, s, Vt = np.linalg.svd(A, full_matrices=True)
+    return U[:, :k] @ np.diag(s[:k]) @ Vt[:k, :]
+
+
+# --------------------------------------------------------------------------- #
+# pca
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("pca", "does not centre X")
+def pca_uncentred(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    _, s, Vt = np.linalg.svd(X, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "eigh of the covariance without reordering: smallest variance first")
+def pca_ascending(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    values, vectors = np.linalg.eigh(Xc.T @ Xc)
+    return vectors[:, :k].T, values[:k] / values.sum()
+
+
+@variants.wrong("pca", "components scaled by their standard deviation (not unit rows)")
+def pca_unnormalised(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    std = s / np.sqrt(X.shape[0] - 1)
+    return Vt[:k] * std[:k, None], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "ratios over the k kept components instead of the total variance")
+def pca_ratio_over_k(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s[:k] ** 2)
+
+
+@variants.wrong("pca", "components as columns (D, k) instead of rows")
+def pca_transposed(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k].T, s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "takes rows of eigh's eigenvector matrix (eigenvectors are its columns)")
+def pca_eigh_rows(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    values, vectors = np.linalg.eigh(np.cov(Xc, rowvar=False))
+    order = np.argsort(values)[::-1]
+    return vectors[order][:k], values[order][:k] / values.sum()
+
+
+@variants.wrong("pca", "variances with N - 1 but the total with N (np.var's default)")
+def pca_mixed_ddof(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], (s[:k] ** 2 / (X.shape[0] - 1)) / X.var(axis=0).sum()
+
+
+@variants.wrong("pca", "centres X in place (modifies the caller's data)")
+def pca_centres_in_place(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    X -= X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(X, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "checks k <= D only: with N < D, k = N + 1 is accepted")
+def pca_k_upper_bound_d(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= X.shape[1]:
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    values, vectors = np.linalg.eigh(Xc.T @ Xc)
+    order = np.argsort(values)[::-1][:k]
+    return vectors[:, order].T, values[order] / values.sum()
+
+
+@variants.wrong("pca", "shortcut: sklearn's PCA.fit under another name")
+def pca_sklearn_fit(X, k):
+    from sklearn.decomposition import PCA as Decomposer
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    model = Decomposer(n_components=k).fit(X)
+    return model.components_, model.explained_variance_ratio_
+
+
+@variants.wrong("pca", "shortcut: sklearn's PCA.fit_transform")
+def pca_sklearn_fit_transform(X, k):
+    import sklearn.decomposition
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    model = sklearn.decomposition.PCA(n_components=k, svd_solver="full")
+    model.fit_transform(X)
+    return model.components_, model.explained_variance_ratio_
+
+
+@variants.correct("pca", "eigh of the covariance, reordered, eigenvectors transposed to rows")
+def pca_covariance_eigh(X, k):
+    X = np.asarray(X, dtype=float)
+    N, D = X.shape
+    if not 1 <= k <= min(N, D):
+        raise ValueError(f"k must satisfy 1 <= k <= min(N, D) = {min(N, D)}")
+    C = np.cov(X, rowvar=False)         # centres by itself, divides by N - 1
+    values, vectors = np.linalg.eigh(C)
+    order = np.argsort(values)[::-1][:k]
+    return vectors[:, order].T, values[order] / np.trace(C)
+
+
+@variants.correct("pca", "SVD with every sign flipped, total variance from np.var(ddof=1)")
+def pca_flipped_signs(X, k):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(N, D)")
+    Xc = X - X.mean(axis=0, keepdims=True)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    variances = s[:k] ** 2 / (X.shape[0] - 1)
+    return -Vt[:k], variances / X.var(axis=0, ddof=1).sum()
+
+
+@variants.correct("pca", "torch SVD of the centred data")
+def pca_torch_svd(X, k):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(N, D)")
+    Xc = torch.from_numpy(X - X.mean(axis=0))
+    _, s, Vh = torch.linalg.svd(Xc, full_matrices=False)
+    return Vh[:k].numpy(), (s[:k] ** 2 / (s ** 2).sum()).numpy()
