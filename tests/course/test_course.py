@@ -5,7 +5,8 @@
    contains no solution code and no hidden test;
 3. the solution notebook, autograded as a submission by real ``nbgrader autograde``,
    runs without an error or anything on stderr and gets full marks;
-4. the untouched release, autograded, gets zero on every test cell;
+4. the untouched release, autograded, gets zero on every test cell, and a malformed
+   submission or one whose kernel dies costs only its own student;
 5. every wrong implementation in the lesson's catalogue loses points, and every
    correct alternative keeps full marks (one kernel per notebook).
 
@@ -15,6 +16,7 @@ Tests of one lesson share an xdist group, so one worker owns its kernel.
 import importlib
 import json
 
+import nbformat
 import pytest
 from harness import (COURSE, SOLUTIONS, Course, Kernel, Lesson, bad_outputs, block_lines,
                      is_clean, lessons, meta, notebook_path, outside_lines, read)
@@ -131,6 +133,29 @@ def test_untouched_release_scores_zero(lesson, graded):
     _, _, scores = graded(lesson)
     scored = {k: v for k, v in scores["untouched"].items() if v[0] != 0}
     assert not scored, f"the untouched release of {lesson} scores points in {scored}"
+
+
+def test_a_broken_submission_costs_only_its_own_student(tmp_path):
+    """A malformed notebook and a kernel that dies are that student's loss alone."""
+    lesson = LESSONS[0]
+    course = Course(tmp_path)
+    course.release(lesson)
+    course.submit(lesson, "good", notebook_path(lesson))
+    malformed = tmp_path / "malformed.ipynb"
+    malformed.write_text('{"cells": [ this is not JSON')
+    course.submit(lesson, "malformed", malformed)
+    dying = read(notebook_path(lesson))
+    first_solution = next(c for c in dying.cells if meta(c).get("solution"))
+    first_solution.source = "import os\nos._exit(1)\n" + first_solution.source
+    nbformat.write(dying, str(tmp_path / "dies.ipynb"))
+    course.submit(lesson, "dies", tmp_path / "dies.ipynb")
+
+    scores = course.autograde(lesson, check=False)
+    good = scores["good"].values()
+    assert sum(s for s, _ in good) == sum(m for _, m in good) > 0, scores["good"]
+    for student in ("malformed", "dies"):
+        assert sum(s for s, _ in scores.get(student, {}).values()) == 0, scores[student]
+        assert f"for student '{student}'" in course.log, course.log[-2000:]
 
 
 # 5 ------------------------------------------------------------------------- #
