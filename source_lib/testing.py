@@ -245,11 +245,11 @@ def _snapshot(value):
         return value.copy()
     if isinstance(value, dict):
         return {k: _snapshot(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_snapshot(v) for v in value) if isinstance(value, list) \
-            else tuple(_snapshot(v) for v in value)
-    if isinstance(value, (np.random.Generator, types.FunctionType, types.BuiltinFunctionType)) \
-            or callable(value):
+    if isinstance(value, list):
+        return [_snapshot(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_snapshot(v) for v in value)
+    if isinstance(value, np.random.Generator) or callable(value):  # state changes by design
         return _UNTRACKED
     try:
         return copy.deepcopy(value)
