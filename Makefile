@@ -20,8 +20,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Jupyter refuses root unless told; containers often run as root.
 lab: setup
-	$(BIN)/jupyter lab course/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) course/
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
