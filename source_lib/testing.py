@@ -212,6 +212,10 @@ def assert_close(actual, expected, *, rtol=1e-7, atol=0.0, what="the result",
     if actual_arr is None or actual_arr.dtype.kind not in "biufc":
         _fail(f"{what} should be numeric.", inputs=inputs, expected=describe(expected),
               received=describe(actual), hint=hint)
+    if actual_arr.dtype.kind == "c" and expected_arr.dtype.kind != "c":
+        _fail(f"{what} should be real, not complex.", inputs=inputs, expected=describe(expected),
+              received=describe(actual), hint=hint or "a fractional power of a negative number "
+              "(x ** 0.5 with x < 0) gives a complex number: check the sign first.")
     if actual_arr.shape != expected_arr.shape:
         _fail(f"{what} has the wrong shape.", inputs=inputs,
               expected=f"shape {expected_arr.shape}", received=f"shape {actual_arr.shape}",

@@ -57,6 +57,8 @@ def test_assert_close_message_states_expected_received_input_and_hint():
     (3, 4, "wrong"),
     ("saddle", "minimum", "wrong"),
     ((1.0,), (1.0, 2.0), "tuple of 2"),
+    (np.array([1.0 + 1e-12j]), np.array([1.0]), "real, not complex"),
+    ((-1e-30) ** 0.5, 0.0, "real, not complex"),
     ({"W": 1.0}, {"W": 1.0, "b": 2.0}, "wrong keys"),
 ])
 def test_assert_close_rejects(actual, expected, fragment):
