@@ -571,3 +571,388 @@ def bernoulli_nll_loop(y, p, eps=1e-12):
         pi = min(max(pi, eps), 1 - eps)
         total -= math.log(pi) if yi == 1 else math.log1p(-pi)
     return total / y.size
+
+
+# --------------------------------------------------------------------------- #
+# Review additions
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("gaussian_log_pdf", "sigma ** -2 with an integer power: fails for integer sigma")
+def gaussian_log_pdf_int_power(x, mu, sigma):
+    x, mu, sigma = np.asarray(x), np.asarray(mu), np.asarray(sigma)
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    return -0.5 * (x - mu) ** 2 * sigma**-2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+@variants.wrong("gaussian_log_pdf", "loop into np.empty_like(x): integer output for integer x")
+def gaussian_log_pdf_empty_like(x, mu, sigma):
+    import math
+
+    xb, mb, sb = np.broadcast_arrays(np.asarray(x), np.asarray(mu), np.asarray(sigma))
+    if np.any(sb <= 0):
+        raise ValueError("sigma must be > 0")
+    out = np.empty_like(xb)
+    for i in np.ndindex(xb.shape):
+        z = (xb[i] - mb[i]) / sb[i]
+        out[i] = -0.5 * z * z - math.log(sb[i]) - 0.5 * math.log(2 * math.pi)
+    return out
+
+
+@variants.wrong("gaussian_log_pdf", "-log(2 pi sigma) / 2: sigma not squared in the normaliser")
+def gaussian_log_pdf_sigma_not_squared(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    return -0.5 * np.log(2 * np.pi * sigma) - (x - mu) ** 2 / (2 * sigma**2)
+
+
+@variants.wrong("gaussian_log_pdf", "rejects only negative sigma, silences sigma = 0")
+def gaussian_log_pdf_allows_zero(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if np.any(sigma < 0):
+        raise ValueError("sigma must be >= 0")
+    with np.errstate(all="ignore"):
+        return -0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+@variants.wrong("gaussian_log_pdf", "np.all(sigma <= 0): an array with one zero passes the check")
+def gaussian_log_pdf_all_instead_of_any(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if np.all(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    with np.errstate(all="ignore"):
+        return -0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+@variants.correct("gaussian_log_pdf", "expanded square x^2 - 2 x mu + mu^2, min(sigma) check")
+def gaussian_log_pdf_expanded(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if sigma.size and sigma.min() <= 0:
+        raise ValueError("sigma: every standard deviation must be > 0")
+    return -(x * x - 2 * x * mu + mu * mu) / (2 * sigma * sigma) - np.log(np.sqrt(2 * np.pi) * sigma)
+
+
+@variants.correct("gaussian_log_pdf", "np.subtract / np.square / np.divide ufuncs, log of sqrt(2 pi) sigma")
+def gaussian_log_pdf_ufuncs(x, mu, sigma):
+    sigma = np.asarray(sigma)
+    if not np.all(sigma > 0):
+        raise ValueError("sigma must be positive")
+    z = np.divide(np.subtract(x, mu), sigma, dtype=np.float64)
+    return np.subtract(np.multiply(-0.5, np.square(z)), np.log(np.sqrt(2 * np.pi) * sigma))
+
+
+@variants.wrong("gaussian_mle", "one pass sqrt(mean(x^2) - mean(x)^2) unclamped: NaN for equal values")
+def gaussian_mle_one_pass_unclamped(x):
+    x = np.asarray(x, dtype=float)
+    m = x.mean()
+    return float(m), float(np.sqrt(np.mean(x * x) - m * m))
+
+
+@variants.wrong("gaussian_mle", "integer floor division for the mean: x.sum() // len(x)")
+def gaussian_mle_floor_div(x):
+    x = np.asarray(x)
+    mu = x.sum() // len(x) if x.dtype.kind in "iu" else x.sum() / len(x)
+    return float(mu), float(np.sqrt(np.mean((x - mu) ** 2)))
+
+
+@variants.wrong("gaussian_mle", "returns a list [mu, sigma] instead of a tuple")
+def gaussian_mle_list(x):
+    x = np.asarray(x, dtype=float)
+    return [float(x.mean()), float(x.std())]
+
+
+@variants.wrong("gaussian_mle", "computes in float32")
+def gaussian_mle_float32(x):
+    x = np.asarray(x, dtype=np.float32)
+    m = x.mean()
+    return float(m), float(np.sqrt(np.mean((x - m) ** 2)))
+
+
+@variants.correct("gaussian_mle", "Welford's online algorithm in a loop")
+def gaussian_mle_welford(x):
+    mean, m2 = 0.0, 0.0
+    for n, value in enumerate(np.asarray(x, dtype=float), start=1):
+        delta = value - mean
+        mean += delta / n
+        m2 += delta * (value - mean)
+    return mean, (m2 / n) ** 0.5
+
+
+@variants.correct("gaussian_mle", "math.fsum, returning numpy float64 from var() ** 0.5")
+def gaussian_mle_fsum(x):
+    import math
+
+    x = np.asarray(x, dtype=float)
+    mu = math.fsum(x) / x.size
+    return mu, np.float64(math.fsum((x - mu) ** 2) / x.size) ** 0.5
+
+
+@variants.wrong("gaussian_nll_grad", "d_sigma centred on the sample mean instead of mu")
+def gaussian_nll_grad_sample_mean(x, mu, sigma):
+    x = np.asarray(x, dtype=float)
+    return (float((mu - x.mean()) / sigma**2),
+            float(1 / sigma - np.mean((x - x.mean()) ** 2) / sigma**3))
+
+
+@variants.wrong("gaussian_nll_grad", "d_sigma is the derivative with respect to log(sigma)")
+def gaussian_nll_grad_log_sigma(x, mu, sigma):
+    d = np.asarray(x, dtype=float) - mu
+    return float(-np.mean(d) / sigma**2), float(1 - np.mean(d**2) / sigma**2)
+
+
+@variants.wrong("gaussian_nll_grad", "divides by N - 1")
+def gaussian_nll_grad_n_minus_1(x, mu, sigma):
+    d = np.asarray(x, dtype=float) - mu
+    n = len(d)
+    with np.errstate(all="ignore"):
+        return (float(-np.sum(d) / (n - 1) / sigma**2) if n > 1 else float(-d[0] / sigma**2),
+                float(1 / sigma - np.sum(d**2) / max(n - 1, 1) / sigma**3))
+
+
+@variants.wrong("gaussian_nll_grad", "returns an array instead of a pair")
+def gaussian_nll_grad_array(x, mu, sigma):
+    d = np.asarray(x, dtype=float) - mu
+    return np.array([-np.mean(d) / sigma**2, 1 / sigma - np.mean(d**2) / sigma**3])
+
+
+@variants.wrong("gaussian_nll_grad", "centres x in place")
+def gaussian_nll_grad_in_place(x, mu, sigma):
+    x -= mu
+    return float(-np.mean(x) / sigma**2), float(1 / sigma - np.mean(x**2) / sigma**3)
+
+
+@variants.correct("gaussian_nll_grad", "through the variance: d_sigma = 2 sigma dL/d(sigma^2), dot product")
+def gaussian_nll_grad_via_variance(x, mu, sigma):
+    d = np.asarray(x, dtype=float) - mu
+    n = d.size
+    var = sigma * sigma
+    d_var = 0.5 / var - (d @ d) / (2 * n * var * var)
+    return float(-d.sum() / (n * var)), float(2 * sigma * d_var)
+
+
+@variants.correct("gaussian_nll_grad", "per-sample gradients stacked, then averaged")
+def gaussian_nll_grad_per_sample(x, mu, sigma):
+    x = np.asarray(x, dtype=float)
+    per_sample = np.stack([(mu - x) / sigma**2, 1 / sigma - (x - mu) ** 2 / sigma**3])
+    g = per_sample.mean(axis=1)
+    return g[0], g[1]
+
+
+@variants.wrong("bernoulli_nll", "divides the sum by len(y): wrong mean for 2-D input")
+def bernoulli_nll_len(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.shape != p.shape or not np.all((y == 0) | (y == 1)) or np.any((p < 0) | (p > 1)) \
+            or not 0 < eps < 0.5:
+        raise ValueError("bad arguments")
+    p = np.clip(p, eps, 1 - eps)
+    return float(-np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / len(y))
+
+
+@variants.wrong("bernoulli_nll", "validates p after clipping it: never raises")
+def bernoulli_nll_validate_after_clip(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.shape != p.shape or not np.all((y == 0) | (y == 1)) or not 0 < eps < 0.5:
+        raise ValueError("bad arguments")
+    p = np.clip(p, eps, 1 - eps)
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("p must be in [0, 1]")
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@variants.wrong("bernoulli_nll", "label check 0 <= y <= 1: accepts 0.5")
+def bernoulli_nll_range_labels(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.shape != p.shape or np.any((y < 0) | (y > 1)) or np.any((p < 0) | (p > 1)) \
+            or not 0 < eps < 0.5:
+        raise ValueError("bad arguments")
+    p = np.clip(p, eps, 1 - eps)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@variants.wrong("bernoulli_nll", "eps check 0 < eps <= 0.5: accepts 0.5")
+def bernoulli_nll_eps_half(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.shape != p.shape or not np.all((y == 0) | (y == 1)) or np.any((p < 0) | (p > 1)) \
+            or not 0 < eps <= 0.5:
+        raise ValueError("bad arguments")
+    p = np.clip(p, eps, 1 - eps)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@variants.wrong("bernoulli_nll", "forgets the minus sign")
+def bernoulli_nll_no_minus(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.shape != p.shape or not np.all((y == 0) | (y == 1)) or np.any((p < 0) | (p > 1)) \
+            or not 0 < eps < 0.5:
+        raise ValueError("bad arguments")
+    p = np.clip(p, eps, 1 - eps)
+    return float(np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@variants.correct("bernoulli_nll", "scipy.special.xlogy on the clipped probabilities")
+def bernoulli_nll_xlogy(y, p, eps=1e-12):
+    from scipy.special import xlogy
+
+    y, p = np.asarray(y), np.asarray(p)
+    if y.shape != p.shape:
+        raise ValueError("y and p must have the same shape")
+    if np.any((y != 0) & (y != 1)):
+        raise ValueError("y must be 0 or 1")
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError("p must lie in [0, 1]")
+    if not (eps > 0 and eps < 0.5):
+        raise ValueError("eps must be in (0, 0.5)")
+    q = np.clip(p, eps, 1 - eps)
+    return float(-(xlogy(y, q) + xlogy(1 - y, 1 - q)).sum() / y.size)
+
+
+@variants.correct("bernoulli_nll", "boolean masks: sum -log p over positives and -log1p(-p) over negatives")
+def bernoulli_nll_masks(y, p, eps=1e-12):
+    y, p = np.asarray(y), np.asarray(p, dtype=float)
+    if y.shape != p.shape:
+        raise ValueError("y and p must have the same shape")
+    pos, neg = y == 1, y == 0
+    if not np.all(pos | neg):
+        raise ValueError("y must be 0 or 1")
+    if np.any(p < 0) or np.any(p > 1):
+        raise ValueError("p must lie in [0, 1]")
+    if not 0 < eps < 0.5:
+        raise ValueError("eps must be in (0, 0.5)")
+    q = np.minimum(np.maximum(p, eps), 1 - eps)
+    return float((-np.log(q[pos]).sum() - np.log1p(-q[neg]).sum()) / y.size)
+
+
+@variants.wrong("sample_categorical", "argmax(u < cdf) on unnormalised sums: u past the last edge gives 0")
+def sample_categorical_argmax_unnormalised(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    cdf = np.cumsum(probs)
+    u = rng.random(size)
+    return np.argmax(u[..., None] < cdf, axis=-1)
+
+
+@variants.wrong("sample_categorical", "no check that probs is 1-D: a 2-D table is sampled flat")
+def sample_categorical_no_ndim_check(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.searchsorted(cdf, rng.random(size), side="right")
+
+
+@variants.wrong("sample_categorical", "normalises probs in place")
+def sample_categorical_normalise_in_place(probs, size, rng):
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    probs /= probs.sum()
+    return np.searchsorted(np.cumsum(probs), rng.random(size), side="right")
+
+
+@variants.wrong("sample_categorical", "sorts probs first and forgets to map back to the classes")
+def sample_categorical_sorted(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    order = np.argsort(probs)
+    cdf = np.cumsum(probs[order])
+    cdf /= cdf[-1]
+    return np.searchsorted(cdf, rng.random(size), side="right")   # should be order[...]
+
+
+@variants.wrong("sample_categorical", "np.digitize(..., right=True): the side='left' off-by-one")
+def sample_categorical_digitize_right(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.digitize(rng.random(size), cdf, right=True)
+
+
+@variants.wrong("sample_categorical", "torch.distributions.Categorical does the exercise")
+def sample_categorical_torch_categorical(probs, size, rng):
+    import torch
+
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    shape = (size,) if isinstance(size, int) else tuple(size)
+    torch.manual_seed(int(rng.integers(2**31)))
+    return torch.distributions.Categorical(probs=torch.tensor(probs)).sample(shape).numpy()
+
+
+@variants.wrong("sample_categorical", "returns a Python list")
+def sample_categorical_list(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.searchsorted(cdf, rng.random(size), side="right").tolist()
+
+
+@variants.correct("sample_categorical", "np.digitize (bins[i-1] <= u < bins[i]) returning int32")
+def sample_categorical_digitize(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("probs must be a probability vector")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.digitize(rng.random(size), cdf).astype(np.int32)
+
+
+@variants.correct("sample_categorical", "argmax(u < cdf) with the last edge made exactly 1")
+def sample_categorical_argmax_lt(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("probs must be a probability vector")
+    cdf = np.cumsum(probs)
+    cdf = cdf / cdf[-1]
+    u = rng.uniform(size=size)
+    return np.argmax(u[..., None] < cdf, axis=-1)
+
+
+@variants.correct("sample_categorical", "bisect.bisect_right per draw in a Python loop")
+def sample_categorical_bisect(probs, size, rng):
+    import bisect
+
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("probs must be a probability vector")
+    cdf = np.cumsum(probs)
+    edges = list(cdf / cdf[-1])           # every edge equal to the last one becomes exactly 1
+    u = rng.random(size)
+    flat = [bisect.bisect_right(edges, v) for v in u.ravel()]
+    return np.array(flat, dtype=np.int64).reshape(u.shape)
+
+
+@variants.correct("sample_categorical", "vectorised binary search written by hand")
+def sample_categorical_binary_search(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("probs must be a probability vector")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    u = rng.random(size)
+    lo = np.zeros(u.shape, dtype=np.int64)          # answer in [lo, hi]: count of edges <= u
+    hi = np.full(u.shape, len(cdf) - 1, dtype=np.int64)
+    while np.any(lo < hi):
+        mid = (lo + hi) // 2
+        go_right = cdf[mid] <= u
+        lo = np.where(go_right, mid + 1, lo)
+        hi = np.where(go_right, hi, mid)
+    return lo
