@@ -630,3 +630,375 @@ def two_layer_net_einsum(params, X, y=None, reg=0.0):
                  "W2": np.einsum("nh,nc->hc", H, dS) + reg * W2, "b2": dS.sum(0)}
         return np.float64(loss), grads
     return S
+
+
+# --------------------------------------------------------------------------- #
+# Added in review: more student mistakes and correct alternatives
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("affine_forward", "no shape checks: a bias of shape (1,) broadcasts silently")
+def affine_forward_no_checks(X, W, b):
+    return X @ W + b, (X, W, b)
+
+
+@variants.wrong("affine_forward", "np.squeeze on the product: a batch of one loses its row axis")
+def affine_forward_squeeze(X, W, b):
+    if W.shape[0] != X.shape[1] or b.shape != (W.shape[1],):
+        raise ValueError("W or b has the wrong shape")
+    return np.squeeze(X @ W) + b, (X, W, b)
+
+
+@variants.wrong("affine_forward", "X @ W.T (works only when W is square)")
+def affine_forward_transposed_W(X, W, b):
+    if W.shape[0] != X.shape[1] or b.shape != (W.shape[1],):
+        raise ValueError("W or b has the wrong shape")
+    return X @ W.T + b, (X, W, b)
+
+
+@variants.correct("affine_forward", "np.dot and (W.T @ X.T).T, checks by hand")
+def affine_forward_dot(X, W, b):
+    X, W, b = np.asarray(X), np.asarray(W), np.asarray(b)
+    if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0]:
+        raise ValueError("W must have shape (D, M) for X of shape (N, D)")
+    if b.ndim != 1 or b.shape[0] != W.shape[1]:
+        raise ValueError("b must have shape (M,)")
+    return (W.T @ X.T).T + np.dot(np.ones((X.shape[0], 1)), b[None, :]), [X, W]
+
+
+@variants.wrong("affine_backward", "db with keepdims=True: shape (1, M) instead of (M,)")
+def affine_backward_db_keepdims(dout, cache):
+    X, W, _ = cache
+    return dout @ W.T, X.T @ dout, dout.sum(axis=0, keepdims=True)
+
+
+@variants.wrong("affine_backward", "dW averaged over the batch (X.T @ dout / N)")
+def affine_backward_dW_mean(dout, cache):
+    X, W, _ = cache
+    return dout @ W.T, X.T @ dout / X.shape[0], dout.sum(axis=0)
+
+
+@variants.wrong("affine_backward", "np.squeeze(db): 0-d when M = 1")
+def affine_backward_db_squeeze(dout, cache):
+    X, W, _ = cache
+    return dout @ W.T, X.T @ dout, np.squeeze(np.sum(dout, axis=0, keepdims=True))
+
+
+@variants.correct("affine_backward", "np.dot, np.tensordot, and db as ones @ dout; a list")
+def affine_backward_tensordot(dout, cache):
+    X, W, _ = cache
+    return [np.dot(dout, W.T), np.tensordot(X, dout, axes=([0], [0])),
+            np.ones(dout.shape[0]) @ dout]
+
+
+@variants.correct(("affine_forward", "affine_backward"), "the cache is a closure that does the backward")
+def affine_closure_cache():
+    def forward(X, W, b):
+        if W.shape[0] != X.shape[1] or b.shape != (W.shape[1],):
+            raise ValueError("W or b has the wrong shape")
+
+        def backward_here(dout):
+            return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+
+        return X @ W + b, backward_here
+
+    def backward(dout, cache):
+        return cache(dout)
+
+    return forward, backward
+
+
+@variants.wrong("relu_forward", "np.max(x, 0) instead of np.maximum: a reduction over axis 0")
+def relu_forward_np_max(x):
+    return np.max(x, 0), x
+
+
+@variants.wrong("relu_forward", "zeroes a ravel() view, which writes through to x")
+def relu_forward_ravel_view(x):
+    flat = x.ravel()
+    flat[flat < 0] = 0
+    return flat.reshape(x.shape), x.copy()
+
+
+@variants.wrong("relu_forward", "copies only 2-D inputs; a 1-D x is zeroed in place")
+def relu_forward_copy_2d_only(x):
+    out = x.copy() if x.ndim == 2 else x
+    out[out < 0] = 0
+    return out, x.copy()
+
+
+@variants.correct("relu_forward", "(x + |x|) / 2")
+def relu_forward_abs_formula(x):
+    return (x + np.abs(x)) / 2, x
+
+
+@variants.wrong("relu_backward", "np.heaviside(x, 1): gradient 1 at exactly 0")
+def relu_backward_heaviside_one(dout, cache):
+    return dout * np.heaviside(cache, 1.0)
+
+
+@variants.wrong("relu_backward", "a 'safe' gate x > 1e-8 blocks tiny positive inputs")
+def relu_backward_tolerance(dout, cache):
+    return dout * (cache > 1e-8)
+
+
+@variants.wrong("relu_backward", "gates on the sign of dout instead of the input")
+def relu_backward_gate_dout(dout, cache):
+    return dout * (dout > 0)
+
+
+@variants.correct("relu_backward", "np.heaviside(x, 0)")
+def relu_backward_heaviside_zero(dout, cache):
+    return dout * np.heaviside(cache, 0.0)
+
+
+@variants.correct(("relu_forward", "relu_backward"), "caches the output, gate out != 0")
+def relu_output_cache_nonzero():
+    def forward(x):
+        out = np.where(x > 0, x, 0.0)
+        return out, out
+
+    def backward(dout, cache):
+        return np.where(cache != 0, dout, 0.0)
+
+    return forward, backward
+
+
+@variants.wrong(("relu_forward", "relu_backward"), "caches the mask x >= 0")
+def relu_mask_ge_cache():
+    def forward(x):
+        return np.maximum(x, 0), x >= 0
+
+    def backward(dout, cache):
+        return dout * cache
+
+    return forward, backward
+
+
+@variants.wrong("softmax_loss", "d[:, y] -= 1 subtracts 1 in whole columns, not one per row")
+def softmax_loss_column_onehot(logits, y):
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y is invalid")
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    d = np.exp(log_p)
+    d[:, y] -= 1
+    return -np.mean(log_p[np.arange(N), y]), d / N
+
+
+@variants.wrong("softmax_loss", "loss as the mean of -Y * log P over all N * C entries")
+def softmax_loss_mean_all(logits, y):
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y is invalid")
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    Y = np.eye(C)[y]
+    d = (np.exp(log_p) - Y) / N
+    return -np.mean(Y * log_p), d
+
+
+@variants.wrong("softmax_loss", "label check y > C instead of y >= C")
+def softmax_loss_off_by_one_check(logits, y):
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y > C):
+        raise ValueError("y is invalid")
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    d = np.exp(log_p)
+    d[np.arange(N), y] -= 1
+    return -np.mean(log_p[np.arange(N), y]), d / N
+
+
+@variants.wrong("softmax_loss", "loss with keepdims: an array of shape (1,), not a number")
+def softmax_loss_loss_keepdims(logits, y):
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y is invalid")
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    d = np.exp(log_p)
+    d[np.arange(N), y] -= 1
+    return -np.mean(log_p[np.arange(N), y], keepdims=True), d / N
+
+
+@variants.wrong("softmax_loss", "shifts logits in place, but only when they are large")
+def softmax_loss_in_place_when_large(logits, y):
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y is invalid")
+    z = logits
+    if np.abs(logits).max() > 500:
+        z -= logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    d = np.exp(log_p)
+    d[np.arange(N), y] -= 1
+    return -np.mean(log_p[np.arange(N), y]), d / N
+
+
+@variants.wrong("softmax_loss", "torch cross_entropy and autograd do the work")
+def softmax_loss_torch(logits, y):
+    import torch
+    import torch.nn.functional as tF
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y is invalid")
+    z = torch.tensor(logits, requires_grad=True)
+    loss = tF.cross_entropy(z, torch.as_tensor(y, dtype=torch.long))
+    loss.backward()
+    return loss.item(), z.grad.numpy()
+
+
+@variants.wrong("softmax_loss", "the tensor method .log_softmax does the work")
+def softmax_loss_torch_method(logits, y):
+    import torch
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y is invalid")
+    log_p = torch.from_numpy(logits).log_softmax(1).numpy()
+    d = np.exp(log_p)
+    d[np.arange(N), y] -= 1
+    return -np.mean(log_p[np.arange(N), y]), d / N
+
+
+@variants.correct("softmax_loss", "np.logaddexp.reduce for the normaliser, take_along_axis")
+def softmax_loss_logaddexp(logits, y):
+    N, C = logits.shape
+    y = np.asarray(y).astype(np.int64)
+    if y.shape != (N,) or np.any((y < 0) | (y >= C)):
+        raise ValueError("y must hold one label in [0, C) per row")
+    lse = np.logaddexp.reduce(logits, axis=1, keepdims=True)
+    log_p = logits - lse
+    picked = np.take_along_axis(log_p, y[:, None], axis=1)[:, 0]
+    d = np.exp(log_p)
+    np.add.at(d, (np.arange(N), y), -1.0)
+    return np.float64(-picked.sum() / N), d / N
+
+
+@variants.correct("softmax_loss", "shift by the row max via a [:, None] index, loss from the unshifted logits")
+def softmax_loss_unshifted_pick(logits, y):
+    N, C = logits.shape
+    if len(y) != N or min(y) < 0 or max(y) >= C:
+        raise ValueError("y is invalid")
+    m = np.max(logits, axis=1)
+    lse = m + np.log(np.sum(np.exp(logits - m[:, None]), axis=1))
+    loss = np.mean(lse - logits[np.arange(N), y])
+    d = np.exp(logits - lse[:, None])
+    d[np.arange(N), y] -= 1
+    return float(loss), d / N
+
+
+@variants.wrong("two_layer_net", "reg in the gradients but not in the loss")
+def two_layer_net_no_reg_loss(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        return S
+    loss, dS = softmax_loss(S, y)
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+
+
+@variants.wrong("two_layer_net", "penalty and its gradient divided by N")
+def two_layer_net_reg_over_n(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        return S
+    loss, dS = softmax_loss(S, y)
+    loss += 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2)) / N
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1 + reg * W1 / N, "b1": db1, "W2": dW2 + reg * W2 / N, "b2": db2}
+
+
+@variants.wrong("two_layer_net", "regularises W2 only")
+def two_layer_net_reg_W2_only(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        return S
+    loss, dS = softmax_loss(S, y)
+    loss += 0.5 * reg * np.sum(W2 ** 2)
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+
+
+@variants.wrong("two_layer_net", "returns softmax probabilities instead of scores when y is None")
+def two_layer_net_probabilities(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        e = np.exp(S - S.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    loss, dS = softmax_loss(S, y)
+    loss += 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+
+
+@variants.wrong("two_layer_net", "`if y == None`: ambiguous for a batch of labels")
+def two_layer_net_eq_none(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y == None:  # noqa: E711 - the mistake being catalogued
+        return S
+    loss, dS = softmax_loss(S, y)
+    loss += 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+
+
+@variants.wrong("two_layer_net", "with reg > 0, builds grads['W1'] in the array params['W1'] (in place)")
+def two_layer_net_inplace_reg(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        return S
+    loss, dS = softmax_loss(S, y)
+    loss += 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    grads = {"W1": W1, "b1": db1, "W2": W2, "b2": db2}
+    if reg:
+        grads["W1"] *= reg
+        grads["W2"] *= reg
+        grads["W1"] += dW1
+        grads["W2"] += dW2
+    else:
+        grads["W1"], grads["W2"] = dW1, dW2
+    return loss, grads
+
+
+@variants.correct("two_layer_net", "layer functions with keywords, norm()**2 penalty, keys in another order")
+def two_layer_net_norm_penalty(params, X, y=None, reg=0.0):
+    Z1, c1 = affine_forward(X=X, W=params["W1"], b=params["b1"])
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, params["W2"], params["b2"])
+    if y is None:
+        return S
+    data_loss, dS = softmax_loss(S, y)
+    penalty = reg / 2 * sum(np.linalg.norm(params[k]) ** 2 for k in ("W1", "W2"))
+    dH, dW2, db2 = affine_backward(dS, c2)
+    dX, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    grads = {"b2": db2, "b1": db1}
+    grads["W2"] = dW2 + reg * params["W2"]
+    grads["W1"] = dW1 + reg * params["W1"]
+    return data_loss + penalty, grads
