@@ -296,8 +296,9 @@ def shortcuts(exercise):
     import torch
     import torch.nn.functional as F
 
+    # np.logaddexp is listed for its reduce method, a log-sum-exp routine of NumPy's own
     softmaxes = [scipy.special.softmax, scipy.special.log_softmax, scipy.special.logsumexp,
-                 torch.softmax, torch.log_softmax, torch.logsumexp, torch.special.softmax,
+                 np.logaddexp, torch.softmax, torch.log_softmax, torch.logsumexp, torch.special.softmax,
                  torch.special.log_softmax, torch.special.logsumexp, F.softmax, F.log_softmax,
                  torch.Tensor.softmax, torch.Tensor.log_softmax, torch.Tensor.logsumexp]
     if exercise == "softmax":

@@ -726,3 +726,455 @@ def loss_loop(logits, y):
         m = z_n.max()
         total += m + np.log(np.sum(np.exp(z_n - m))) - z_n[y_n]
     return total / len(y)
+
+
+# --------------------------------------------------------------------------- #
+# Added in review: more mistakes and more correct alternatives
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("entropy", "float(H) if H.size == 1: a batch of one distribution returns a float")
+def entropy_size_one_float(p):
+    p = np.asarray(p, dtype=float)
+    if np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0):
+        raise ValueError("p must be a probability vector")
+    terms = np.zeros_like(p)
+    terms[p > 0] = p[p > 0] * np.log(p[p > 0])
+    H = -terms.sum(axis=-1)
+    return float(H) if H.size == 1 else H
+
+
+@variants.wrong("entropy", "checks p <= 1 instead of p >= 0: accepts [0.5, 0.7, -0.2]")
+def entropy_checks_upper_bound(p):
+    p = np.asarray(p, dtype=float)
+    if np.any(p > 1) or not np.allclose(p.sum(axis=-1), 1.0):
+        raise ValueError("p must be a probability vector")
+    terms = np.zeros_like(p)
+    terms[p > 0] = p[p > 0] * np.log(p[p > 0])
+    return -terms.sum(axis=-1)
+
+
+@variants.wrong("entropy", "exact sum check p.sum(-1) == 1: rejects valid distributions with round-off")
+def entropy_exact_sum(p):
+    p = np.asarray(p, dtype=float)
+    if np.any(p < 0) or not np.all(p.sum(axis=-1) == 1.0):
+        raise ValueError("p must be a probability vector")
+    terms = np.zeros_like(p)
+    terms[p > 0] = p[p > 0] * np.log(p[p > 0])
+    return -terms.sum(axis=-1)
+
+
+@variants.wrong("entropy", "replaces the zeros of the caller's array by 1 (only when p has zeros)")
+def entropy_mutates_zeros(p):
+    p = np.asarray(p, dtype=float)
+    if np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0):
+        raise ValueError("p must be a probability vector")
+    zero = p == 0
+    p[zero] = 1.0                      # log 1 = 0 ... but p is the caller's array
+    return -np.sum(p * np.log(p), axis=-1)
+
+
+@variants.wrong("entropy", "np.log(p + 1e-12): smoothing changes every value")
+def entropy_epsilon(p):
+    p = np.asarray(p, dtype=float)
+    if np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0):
+        raise ValueError("p must be a probability vector")
+    return -np.sum(p * np.log(p + 1e-12), axis=-1)
+
+
+@variants.correct("entropy", "np.nansum of p log p inside np.errstate (0 * -inf = nan dropped)")
+def entropy_nansum(p):
+    p = np.asarray(p, dtype=float)
+    if p.ndim == 0 or np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0, rtol=0, atol=1e-8):
+        raise ValueError("p must be a probability vector")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        H = -np.nansum(p * np.log(p), axis=-1)
+    return float(H) if np.ndim(H) == 0 else H
+
+
+@variants.correct("entropy", "np.log(p, out=zeros, where=p > 0)")
+def entropy_log_where_out(p):
+    p = np.asarray(p, dtype=float)
+    if np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0, rtol=0, atol=1e-8):
+        raise ValueError("p must be a probability vector")
+    log_p = np.log(p, out=np.zeros_like(p), where=p > 0)
+    return -(p * log_p).sum(axis=-1)
+
+
+@variants.correct("entropy", "log of max(p, smallest normal float): 0 * finite = 0")
+def entropy_log_tiny(p):
+    p = np.array(p, dtype=float)
+    if np.any(p < 0) or np.any(np.abs(p.sum(axis=-1) - 1.0) > 1e-8):
+        raise ValueError("p must be a probability vector")
+    H = -np.einsum("...k,...k->...", p, np.log(np.maximum(p, np.finfo(float).tiny)))
+    return H if H.ndim else float(H)
+
+
+@variants.wrong("cross_entropy", "masks q > 0 instead of p > 0: 0 where the answer is inf")
+def cross_entropy_masks_q(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    used = q > 0
+    terms = np.zeros_like(p)
+    terms[used] = p[used] * np.log(q[used])
+    return -terms.sum(axis=-1)
+
+
+@variants.wrong("cross_entropy", "float(H) if H.size == 1: a batch of one returns a float")
+def cross_entropy_size_one_float(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    with np.errstate(divide="ignore"):
+        H = -np.sum(np.where(p > 0, p * np.log(np.where(p > 0, q, 1.0)), 0.0), axis=-1)
+    return float(H) if H.size == 1 else H
+
+
+@variants.wrong("cross_entropy", "checks q <= 1 instead of q >= 0: accepts q = [0.6, 0.6, -0.2]")
+def cross_entropy_checks_upper_bound(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r > 1) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.sum(np.where(p > 0, p * np.log(q), 0.0), axis=-1)
+
+
+@variants.wrong("cross_entropy", "infinite rows detected, but returns inf for the whole batch")
+def cross_entropy_inf_whole_batch(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    if np.any((p > 0) & (q == 0)):
+        return np.inf
+    used = p > 0
+    terms = np.zeros_like(p)
+    terms[used] = p[used] * np.log(q[used])
+    return -terms.sum(axis=-1)
+
+
+@variants.correct("cross_entropy", "einsum of p with a masked log q")
+def cross_entropy_einsum(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if r.ndim == 0 or np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0, rtol=0, atol=1e-8):
+            raise ValueError("not a probability vector")
+    with np.errstate(divide="ignore"):
+        log_q = np.where(p > 0, np.log(np.where(p > 0, q, 1.0)), 0.0)
+    H = -np.einsum("...k,...k->...", p, log_q)
+    return float(H) if H.ndim == 0 else H
+
+
+@variants.correct("cross_entropy", "H(p) + KL(p || q), both written inline")
+def cross_entropy_h_plus_kl(p, q):
+    p, q = np.array(p, dtype=float), np.array(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or np.any(np.abs(r.sum(axis=-1) - 1.0) > 1e-8):
+            raise ValueError("not a probability vector")
+    used = p > 0
+    log_p = np.log(p, out=np.zeros_like(p), where=used)
+    with np.errstate(divide="ignore"):
+        log_q = np.log(q, out=np.zeros_like(q), where=used)
+    H = -(p * log_p).sum(axis=-1)
+    kl = (np.where(used, p * (log_p - log_q), 0.0)).sum(axis=-1)
+    return H + kl
+
+
+@variants.wrong("kl_divergence", "kl[kl < 0] = 0: item assignment fails for a single distribution")
+def kl_item_assignment(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl = np.sum(np.where(p > 0, p * np.log(p / q), 0.0), axis=-1)
+    kl[kl < 0] = 0.0
+    return kl
+
+
+@variants.wrong("kl_divergence", "keeps only terms with p > 0 AND q > 0: 0 where the answer is inf")
+def kl_masks_both(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    used = (p > 0) & (q > 0)
+    terms = np.zeros_like(p)
+    terms[used] = p[used] * np.log(p[used] / q[used])
+    return np.maximum(terms.sum(axis=-1), 0.0)
+
+
+@variants.wrong("kl_divergence", "float(kl) if kl.size == 1: a batch of one returns a float")
+def kl_size_one_float(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    used = p > 0
+    terms = np.zeros_like(p)
+    with np.errstate(divide="ignore"):
+        terms[used] = p[used] * np.log(p[used] / q[used])
+    kl = np.maximum(terms.sum(axis=-1), 0.0)
+    return float(kl) if kl.size == 1 else kl
+
+
+@variants.wrong("kl_divergence", "checks p <= 1 instead of p >= 0: accepts p = [0.6, 0.6, -0.2]")
+def kl_checks_upper_bound(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r > 1) or not np.allclose(r.sum(axis=-1), 1.0):
+            raise ValueError("not a probability vector")
+    used = p > 0
+    terms = np.zeros_like(p)
+    with np.errstate(divide="ignore"):
+        terms[used] = p[used] * np.log(p[used] / q[used])
+    return np.maximum(terms.sum(axis=-1), 0.0)
+
+
+@variants.correct("kl_divergence", "np.abs instead of np.maximum to remove the round-off sign")
+def kl_abs(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0, rtol=0, atol=1e-8):
+            raise ValueError("not a probability vector")
+    used = p > 0
+    with np.errstate(divide="ignore"):
+        log_ratio = np.log(p, out=np.zeros_like(p), where=used) \
+            - np.log(q, out=np.zeros_like(q), where=used)
+    return np.abs(np.sum(p * log_ratio, axis=-1))
+
+
+@variants.correct("kl_divergence", "clipped with np.where: a 0-d array (not a float) for 1-D inputs")
+def kl_where_clip(p, q):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape:
+        raise ValueError("p and q must have the same shape")
+    for r in (p, q):
+        if np.any(r < 0) or not np.allclose(r.sum(axis=-1), 1.0, rtol=0, atol=1e-8):
+            raise ValueError("not a probability vector")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl = np.sum(np.where(p > 0, p * (np.log(p) - np.log(q)), 0.0), axis=-1)
+    return np.where(kl < 0, 0.0, kl)
+
+
+@variants.wrong("softmax", "shifted by each row's mean, not its maximum: overflows for spread logits")
+def softmax_mean_shift(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.mean(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@variants.wrong("softmax", "shifted by each row's largest |z|: underflows to 0 / 0")
+def softmax_abs_max_shift(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.abs(z).max(axis=axis, keepdims=True))
+    with np.errstate(invalid="ignore"):
+        return e / e.sum(axis=axis, keepdims=True)
+
+
+@variants.wrong("softmax", "max without keepdims, re-expanded with [..., None]: only right for the last axis")
+def softmax_none_expand(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=axis)[..., None])
+    return e / e.sum(axis=axis)[..., None]
+
+
+@variants.wrong("softmax", "np.logaddexp.reduce: a library log-sum-exp")
+def softmax_logaddexp(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    return np.exp(z - np.logaddexp.reduce(z, axis=axis, keepdims=True))
+
+
+@variants.wrong("softmax", "written with torch operations, returns a torch tensor, not an ndarray")
+def softmax_returns_tensor(z, axis=-1):
+    t = torch.as_tensor(np.asarray(z, dtype=float))
+    e = torch.exp(t - t.amax(dim=axis, keepdim=True))
+    return e / e.sum(dim=axis, keepdim=True)
+
+
+@variants.correct("softmax", "torch operations (no library softmax), converted back to NumPy")
+def softmax_torch_ops(z, axis=-1):
+    t = torch.as_tensor(np.asarray(z, dtype=np.float64))
+    e = torch.exp(t - t.amax(dim=axis, keepdim=True))
+    return (e / e.sum(dim=axis, keepdim=True)).numpy()
+
+
+@variants.correct("softmax", "np.apply_along_axis with a function of one slice")
+def softmax_apply_along_axis(z, axis=-1):
+    def one(row):
+        e = np.exp(row - row.max())
+        return e / e.sum()
+
+    return np.apply_along_axis(one, axis, np.asarray(z, dtype=float))
+
+
+@variants.wrong("log_softmax", "z - np.logaddexp.reduce(z): a library log-sum-exp")
+def log_softmax_logaddexp(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    return z - np.logaddexp.reduce(z, axis=axis, keepdims=True)
+
+
+@variants.wrong("log_softmax", "log of a clipped softmax: log(max(softmax, 1e-300)) is -690, not -1000")
+def log_softmax_clipped(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return np.log(np.maximum(e / e.sum(axis=axis, keepdims=True), 1e-300))
+
+
+@variants.wrong("log_softmax", "shifted by each row's mean, not its maximum")
+def log_softmax_mean_shift(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    s = z - z.mean(axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):
+        return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+
+
+@variants.wrong("log_softmax", "sum without keepdims, re-expanded with [..., None]")
+def log_softmax_none_expand(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    s = z - z.max(axis=axis)[..., None]
+    return s - np.log(np.exp(s).sum(axis=axis))[..., None]
+
+
+@variants.wrong("log_softmax", "returns a torch tensor, not an ndarray")
+def log_softmax_returns_tensor(z, axis=-1):
+    t = torch.as_tensor(np.asarray(z, dtype=float))
+    s = t - t.amax(dim=axis, keepdim=True)
+    return s - torch.log(torch.exp(s).sum(dim=axis, keepdim=True))
+
+
+@variants.correct("log_softmax", "log1p of the sum of the other terms (one of them is exactly 1)")
+def log_softmax_log1p(z, axis=-1):
+    z = np.asarray(z, dtype=float)
+    s = z - z.max(axis=axis, keepdims=True)
+    return s - np.log1p(np.exp(s).sum(axis=axis, keepdims=True) - 1.0)
+
+
+@variants.correct("log_softmax", "log of the student's own softmax in the log domain: z - m - log(sum)")
+def log_softmax_moveaxis(z, axis=-1):
+    z = np.moveaxis(np.asarray(z, dtype=float), axis, -1)
+    m = z.max(axis=-1)
+    lse = m + np.log(np.exp(z - m[..., None]).sum(axis=-1))
+    return np.moveaxis(z - lse[..., None], -1, axis)
+
+
+@variants.wrong("softmax_cross_entropy", "shifted by the global maximum, not each row's")
+def loss_global_shift(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    N, C = logits.shape
+    if y.shape != (N,) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("bad labels")
+    s = logits - logits.max()
+    with np.errstate(divide="ignore"):
+        log_q = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    return float(-np.mean(log_q[np.arange(N), y]))
+
+
+@variants.wrong("softmax_cross_entropy", "logits -= max in place: modifies the caller's logits")
+def loss_in_place(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    N, C = logits.shape
+    if y.shape != (N,) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("bad labels")
+    logits -= logits.max(axis=1, keepdims=True)
+    log_q = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return float(-np.mean(log_q[np.arange(N), y]))
+
+
+@variants.wrong("softmax_cross_entropy", "np.mean of one_hot * log_q: divides by N * C, not N")
+def loss_mean_over_classes(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    N, C = logits.shape
+    if y.shape != (N,) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("bad labels")
+    s = logits - logits.max(axis=1, keepdims=True)
+    log_q = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    return float(-np.mean(np.eye(C)[y] * log_q))
+
+
+@variants.wrong("softmax_cross_entropy", "label check y > C (off by one): label C is an IndexError")
+def loss_off_by_one_check(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    N, C = logits.shape
+    if y.shape != (N,) or np.any(y < 0) or np.any(y > C):
+        raise ValueError("bad labels")
+    s = logits - logits.max(axis=1, keepdims=True)
+    log_q = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    return float(-np.mean(log_q[np.arange(N), y]))
+
+
+@variants.wrong("softmax_cross_entropy", "computed in torch and returned as a 0-d tensor (no .item())")
+def loss_returns_tensor(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    N, C = logits.shape
+    if y.shape != (N,) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("bad labels")
+    t = torch.from_numpy(logits)
+    s = t - t.amax(dim=1, keepdim=True)
+    log_q = s - torch.log(torch.exp(s).sum(dim=1, keepdim=True))
+    return -log_q[torch.arange(N), torch.from_numpy(y)].mean()
+
+
+@variants.wrong("softmax_cross_entropy", "np.logaddexp.reduce for the log-sum-exp")
+def loss_logaddexp(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    N, C = logits.shape
+    if y.shape != (N,) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("bad labels")
+    return float(np.mean(np.logaddexp.reduce(logits, axis=1) - logits[np.arange(N), y]))
+
+
+@variants.correct("softmax_cross_entropy", "reuses the notebook's own log_softmax")
+def loss_own_log_softmax(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    if logits.ndim != 2 or y.shape != (logits.shape[0],):
+        raise ValueError("y must have one label per row of logits")
+    if np.any(y < 0) or np.any(y >= logits.shape[1]):
+        raise ValueError("labels out of range")
+    return -float(np.mean(log_softmax(logits, axis=1)[np.arange(len(y)), y]))
+
+
+@variants.correct("softmax_cross_entropy", "np.take_along_axis for the true-class entries")
+def loss_take_along_axis(logits, y):
+    logits, y = np.asarray(logits, dtype=float), np.asarray(y)
+    if logits.ndim != 2 or y.ndim != 1 or len(y) != len(logits):
+        raise ValueError("y must have one label per row of logits")
+    if y.min() < 0 or y.max() >= logits.shape[1]:
+        raise ValueError("labels out of range")
+    m = logits.max(axis=1, keepdims=True)
+    lse = m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True))
+    picked = np.take_along_axis(logits, y[:, None], axis=1)
+    return float(np.mean(lse - picked))
+
+
+@variants.correct("softmax", "softmax_i = 1 / sum_j exp(z_j - z_i), every pair of logits (overflow is 1 / inf = 0)")
+def softmax_pairwise(z, axis=-1):
+    moved = np.moveaxis(np.asarray(z, dtype=float), axis, -1)
+    with np.errstate(over="ignore"):
+        out = 1.0 / np.exp(moved[..., None, :] - moved[..., :, None]).sum(axis=-1)
+    return np.moveaxis(out, -1, axis)
