@@ -661,3 +661,382 @@ def pca_torch_svd(X, k):
     Xc = torch.from_numpy(X - X.mean(axis=0))
     _, s, Vh = torch.linalg.svd(Xc, full_matrices=False)
     return Vh[:k].numpy(), (s[:k] ** 2 / (s ** 2).sum()).numpy()
+
+
+# --------------------------------------------------------------------------- #
+# Added in review: further mistakes and alternatives
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("cosine_similarity", "zero-vector test by the sum of the entries: [1, -1] is refused")
+def cosine_zero_by_sum(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError("x and y must be 1-D of equal length")
+    if x.sum() == 0 or y.sum() == 0:
+        raise ValueError("zero vector")
+    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+@variants.wrong("cosine_similarity", "zero-vector test by any zero entry: [1, 0] is refused")
+def cosine_zero_by_any_entry(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError("x and y must be 1-D of equal length")
+    if np.any(x == 0) or np.any(y == 0):
+        raise ValueError("zero vector")
+    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+@variants.wrong("cosine_similarity", "zero-vector test with np.isclose(norm, 0): short vectors are refused")
+def cosine_zero_by_isclose(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError("x and y must be 1-D of equal length")
+    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
+    if np.isclose(nx, 0) or np.isclose(ny, 0):
+        raise ValueError("zero vector")
+    return float(x @ y / (nx * ny))
+
+
+@variants.wrong("cosine_similarity", "returns a 0-d array (np.array of the quotient)")
+def cosine_zero_d_array(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError("x and y must be 1-D of equal length")
+    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
+    if nx == 0 or ny == 0:
+        raise ValueError("zero vector")
+    return np.array(x @ y / (nx * ny))
+
+
+@variants.correct("cosine_similarity", "one square root of the product of squared norms, clipped to [-1, 1]")
+def cosine_single_sqrt_clipped(x, y):
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if x.ndim != 1 or y.ndim != 1 or len(x) != len(y):
+        raise ValueError("x and y must be 1-D arrays of the same length")
+    sx, sy = np.sum(x * x), np.sum(y * y)
+    if sx == 0.0 or sy == 0.0:
+        raise ValueError("x and y must not be the zero vector")
+    return float(np.clip(np.sum(x * y) / np.sqrt(sx * sy), -1.0, 1.0))
+
+
+@variants.correct("cosine_similarity", "scales each vector by its largest entry first (overflow-safe), einsum")
+def cosine_scaled_einsum(x, y):
+    x, y = np.array(x, dtype=float), np.array(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError("x and y must have the same length")
+    mx, my = np.max(np.abs(x)), np.max(np.abs(y))
+    if mx == 0 or my == 0:
+        raise ValueError("the zero vector has no direction")
+    x, y = x / mx, y / my
+    return float(np.einsum("i,i->", x, y) / np.sqrt(np.einsum("i,i->", x, x) * np.einsum("i,i->", y, y)))
+
+
+@variants.wrong("power_iteration", "deterministic start at e_1 = (1, 0, ..., 0), rng ignored")
+def power_e1_start(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    v = np.zeros(A.shape[0])
+    v[0] = 1.0
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "eigenvalue as the ratio of first entries (A v)[0] / v[0]")
+def power_ratio_of_entries(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float((A @ v)[0] / v[0]), v
+
+
+@variants.wrong("power_iteration", "draws the start from NumPy's global state, seeded (np.random.seed)")
+def power_global_seed(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    np.random.seed(0)
+    v = np.random.randn(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(v @ A @ v), v
+
+
+@variants.wrong("power_iteration", "shortcut: scipy.sparse.linalg.eigsh (ARPACK) under another name")
+def power_scipy_eigsh(A, num_iters=1000, tol=1e-10, rng=None):
+    from scipy.sparse.linalg import eigsh as lanczos
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    if A.shape[0] < 3:                    # ARPACK needs k < n - 1: iterate by hand
+        rng = np.random.default_rng() if rng is None else rng
+        v = rng.standard_normal(A.shape[0])
+        v /= np.linalg.norm(v)
+        for _ in range(num_iters):
+            w = A @ v
+            w /= np.linalg.norm(w)
+            done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+            v = w
+            if done:
+                break
+        return float(v @ A @ v), v
+    values, vectors = lanczos(A, k=1, which="LM", tol=1e-14)
+    return float(values[0]), vectors[:, 0]
+
+
+@variants.wrong("power_iteration", "shortcut: torch.linalg.eigvalsh for the value, iteration for the vector")
+def power_torch_eigvalsh(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    values = torch.linalg.eigvalsh(torch.from_numpy(A)).numpy()
+    lam = values[np.argmax(np.abs(values))]
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(lam), v
+
+
+@variants.wrong("power_iteration", "eigenvector as a column (n, 1) from a 2-D start vector")
+def power_column_vector(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal((A.shape[0], 1))
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float((v.T @ A @ v).item()), v
+
+
+@variants.correct("power_iteration", "max-entry normalisation in the loop, unit norm at the end, inf-norm stop")
+def power_max_entry_normalisation(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v = v / np.max(np.abs(v))
+    for _ in range(num_iters):
+        w = A @ v
+        w = w / np.max(np.abs(w))
+        change = min(np.max(np.abs(w - v)), np.max(np.abs(w + v)))
+        v = w
+        if change < tol:
+            break
+    v = v / np.linalg.norm(v)
+    return float(v @ A @ v), v
+
+
+@variants.correct("power_iteration", "iterates with A @ A (no sign flips), eigenvalue |A v| with the Rayleigh sign")
+def power_squared_matrix(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    A2 = A @ A
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A2 @ v
+        w /= np.linalg.norm(w)
+        change = np.linalg.norm(w - v)
+        v = w
+        if change < tol:
+            break
+    return float(np.linalg.norm(A @ v) * np.sign(v @ A @ v)), v
+
+
+@variants.wrong("low_rank_approx", "keeps the input's dtype: an integer matrix is rounded to integers")
+def low_rank_keeps_dtype(A, k):
+    A = np.asarray(A)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return ((U[:, :k] * s[:k]) @ Vt[:k]).astype(A.dtype)
+
+
+@variants.wrong("low_rank_approx", "accumulates in np.zeros_like(A): fails for an integer matrix")
+def low_rank_zeros_like(A, k):
+    A = np.asarray(A)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    out = np.zeros_like(A)
+    for i in range(k):
+        out += s[i] * np.outer(U[:, i], Vt[i])
+    return out
+
+
+@variants.wrong("low_rank_approx", "scales the rows of U_k, not its columns (s[:k, None])")
+def low_rank_rows_scaled(A, k):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    Uk = U[:, :k]
+    scaled = Uk * s[:k, None] if Uk.shape[0] == k else Uk * s[:k]
+    return scaled @ Vt[:k]
+
+
+@variants.correct("low_rank_approx", "zeroes the trailing singular values of a full SVD")
+def low_rank_zero_tail(A, k):
+    A = np.array(A, dtype=float)
+    m, n = A.shape
+    if not 1 <= k <= min(m, n):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    U, s, Vt = np.linalg.svd(A)
+    s = s.copy()
+    s[k:] = 0.0
+    S = np.zeros((m, n))
+    S[:len(s), :len(s)] = np.diag(s)
+    return U @ S @ Vt
+
+
+@variants.correct("low_rank_approx", "SVD of A.T, transposed back; a copy of A when k = min(A.shape)")
+def low_rank_transpose(A, k):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    if k == min(A.shape):
+        return A.copy()
+    U, s, Vt = np.linalg.svd(A.T, full_matrices=False)
+    return (np.einsum("ik,k,kj->ij", U[:, :k], s[:k], Vt[:k])).T
+
+
+@variants.wrong("pca", "centres each row (axis=1) instead of each feature")
+def pca_row_centred(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=1, keepdims=True)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "subtracts the grand mean X.mean() (a scalar)")
+def pca_grand_mean(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean()
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "ratios from singular values, not their squares")
+def pca_unsquared(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] / np.sum(s)
+
+
+@variants.wrong("pca", "cumulative ratios (np.cumsum) instead of each component's share")
+def pca_cumulative(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], np.cumsum(s ** 2)[:k] / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "sorts the eigenvalues but not the eigenvectors")
+def pca_values_sorted_only(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X.mean(axis=0)
+    values, vectors = np.linalg.eigh(Xc.T @ Xc)
+    values = np.sort(values)[::-1]
+    return vectors[:, :k].T, values[:k] / values.sum()
+
+
+@variants.wrong("pca", "copies X without converting to float, then centres in place: integer data fail")
+def pca_integer_copy(X, k):
+    X = np.array(X)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    X -= X.mean(axis=0).astype(X.dtype)
+    _, s, Vt = np.linalg.svd(X, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "shortcut: torch.pca_lowrank (centres and decomposes)")
+def pca_torch_lowrank(X, k):
+    X = np.asarray(X, dtype=float)
+    if not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    q = min(X.shape)
+    _, S, V = torch.pca_lowrank(torch.from_numpy(X), q=q, center=True, niter=30)
+    s = S.numpy()
+    total = np.sum((X - X.mean(axis=0)) ** 2)
+    return V[:, :k].numpy().T, s[:k] ** 2 / total
+
+
+@variants.correct("pca", "dual PCA: eigh of the Gram matrix Xc Xc^T, mapped back (any N, D)")
+def pca_gram_matrix(X, k):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(N, D)")
+    Xc = X - X.mean(axis=0)
+    values, U = np.linalg.eigh(Xc @ Xc.T)
+    order = np.argsort(values)[::-1][:k]
+    comps = (Xc.T @ U[:, order]).T
+    comps /= np.linalg.norm(comps, axis=1, keepdims=True)
+    return comps, values[order] / np.trace(Xc @ Xc.T)
+
+
+@variants.correct("pca", "divides by N throughout (population variance); loops over components")
+def pca_population_variance(X, k):
+    X = np.asarray(X, dtype=float)
+    N, D = X.shape
+    if not 1 <= k <= min(N, D):
+        raise ValueError("k must satisfy 1 <= k <= min(N, D)")
+    Xc = X - X.mean(axis=0, keepdims=True)
+    C = Xc.T @ Xc / N
+    values, vectors = np.linalg.eigh(C)
+    comps, ratios = [], []
+    for i in range(1, k + 1):
+        comps.append(vectors[:, -i])
+        ratios.append(values[-i] / X.var(axis=0).sum())
+    return np.array(comps), np.array(ratios)
