@@ -451,11 +451,11 @@ def _time_limit(seconds, name):
         return
 
     def on_alarm(signum, frame):
-        raise TimeLimitError(
-            f"{name} did not return within {seconds:g} s and was stopped.\n"
-            "  hint:     look for a loop whose exit condition is never met (a tolerance "
-            "test that can never succeed, a counter never increased), or a Python loop "
-            "over many elements that a vectorised NumPy expression would replace.")
+        _fail(f"{name} did not return within {seconds:g} s and was stopped.",
+              hint="look for a loop whose exit condition is never met (a tolerance "
+                   "test that can never succeed, a counter never increased), or a Python loop "
+                   "over many elements that a vectorised NumPy expression would replace.",
+              error=TimeLimitError)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -547,11 +547,11 @@ class Exercise:
                 if self._static else []
         called += [name for name in self._static_found if name not in called]
         if called:
-            raise ShortcutError(
-                f"{self.name} called {', '.join(called)}, which does this exercise for you.\n"
-                f"  input:    {self.describe_call(args, kwargs)}\n"
-                "  hint:     write the computation yourself with NumPy array operations; "
-                "the point of the exercise is the algorithm.")
+            _fail(f"{self.name} called {', '.join(called)}, which does this exercise for you.",
+                  inputs=self.describe_call(args, kwargs),
+                  hint="write the computation yourself with NumPy array operations; "
+                       "the point of the exercise is the algorithm.",
+                  error=ShortcutError)
         if caught:
             first = caught[0]
             _fail(f"{self.name} emitted a warning: {first.category.__name__}: {first.message}",
