@@ -61,8 +61,7 @@ def bench(lesson):
     spec = Lesson.load(lesson)
     kernel = Kernel(SOLUTIONS / lesson, timeout=300)
     try:
-        for source in [spec.setup, *spec.solutions.values()]:
-            kernel.run(source)
+        kernel.run_cells(lesson, [("set-up cell", spec.setup), *spec.solutions.items()])
         tests_s = sum(kernel.run(source).seconds
                       for cells in spec.tests.values() for _, source in cells)
     finally:

@@ -268,6 +268,13 @@ class Kernel:
         outcome.seconds = time.perf_counter() - start
         return outcome
 
+    def run_cells(self, lesson, cells):
+        """Run ``(name, source)`` cells in order; fail naming the first that errs."""
+        for name, source in cells:
+            outcome = self.run(source)
+            if outcome.failed:
+                raise AssertionError(f"{lesson}/{name} failed: {outcome}")
+
     def shutdown(self):
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)

@@ -178,10 +178,8 @@ def lesson_kernel(lesson):
     if lesson not in _kernels:
         spec = Lesson.load(lesson)
         kernel = Kernel(SOLUTIONS / lesson, timeout=CELL_TIMEOUT)
-        setup = kernel.run(spec.setup)
-        assert not setup.failed, f"{lesson}: the set-up cell failed: {setup}"
         _kernels[lesson] = (kernel, spec)
-        restore(kernel, spec)
+        kernel.run_cells(lesson, [("set-up cell", spec.setup), *spec.solutions.items()])
         for function, cells in spec.tests.items():
             for grade_id, source in cells:
                 outcome = kernel.run(source)
@@ -189,12 +187,6 @@ def lesson_kernel(lesson):
                     f"{lesson}/{grade_id} fails with the solutions and only the set-up cell "
                     f"run: {outcome}. Test cells may rely on the set-up cell and solution cells only.")
     return _kernels[lesson]
-
-
-def restore(kernel, spec):
-    for grade_id, source in spec.solutions.items():
-        outcome = kernel.run(source)
-        assert not outcome.failed, f"{spec.name}/{grade_id}: the solution cell failed: {outcome}"
 
 
 def test_every_graded_function_has_a_catalogue():
@@ -219,7 +211,7 @@ def test_catalogue_variant(lesson, variant):
         outcomes = {grade_id: kernel.run(source)
                     for target in variant.targets for grade_id, source in spec.tests[target]}
     finally:
-        restore(kernel, spec)
+        kernel.run_cells(lesson, spec.solutions.items())  # put the solutions back
     failing = {k: str(o) for k, o in outcomes.items() if o.failed}
     for grade_id, message in failing.items():  # shown with `pytest -rP`, to review messages
         print(f"{grade_id}: {message}")
