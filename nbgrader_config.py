@@ -3,7 +3,20 @@
 The instructor's source notebooks live in ``solutions/`` and the student release
 in ``course/`` (committed, so that Binder users can open it). Run nbgrader from
 the repository root, inside the project's environment (``make lab`` creates it).
+
+Autograding is changed in one way: the score of every test cell is decided by the
+course's checks in nbgrader's own process, which call the student's functions in a
+sandboxed worker (``source_lib.grader``), and nbgrader's kernel runs in the same
+sandbox (``source_lib.sandbox``). Nothing a submission does in its kernel changes its
+score or anyone else's. The sandbox needs bubblewrap (see the README).
 """
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
+
+from source_lib.grader import StartChecks, TrustedVerdicts
+from source_lib.sandbox import sandboxed_execute
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -17,8 +30,21 @@ c.CourseDirectory.feedback_directory = "feedback"
 # Only the notebook travels with a lesson; caches never do.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.egg-info"]
 
+# The kernel still runs every cell (demos, feedback); the verdicts come from the checks.
+c.Autograde.autograde_preprocessors = [
+    StartChecks,            # the worker starts on the submission's code beside the kernel
+    sandboxed_execute(),    # nbgrader's Execute, with the kernel in the sandbox
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    TrustedVerdicts,        # every test cell's outputs become the checks' verdict
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
 # A student's runaway cell costs that cell, not the grading run. Each graded call
-# also has its own, shorter time limit (source_lib.testing).
+# also has its own, shorter time limit (source_lib.checks).
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 

@@ -51,6 +51,7 @@ __all__ = [
     "assert_close",
     "check_backward",
     "describe",
+    "fail",
     "self_check",
 ]
 
@@ -107,17 +108,23 @@ def describe(value, max_elements=12):
 
 
 def _describe_call(name, signature_of, args, kwargs):
-    """Describe ``name(args, kwargs)`` with the parameter names of ``signature_of``."""
+    """Describe ``name(args, kwargs)`` with the parameter names of ``signature_of``
+    (a callable or an :class:`inspect.Signature`)."""
     try:
-        bound = inspect.signature(signature_of).bind(*args, **kwargs)
+        sig = signature_of if isinstance(signature_of, inspect.Signature) \
+            else inspect.signature(signature_of)
+        bound = sig.bind(*args, **kwargs)
         parts = [f"{k}={describe(v)}" for k, v in bound.arguments.items()]
     except (TypeError, ValueError):
         parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in kwargs.items()]
     return f"{name}(" + ", ".join(parts) + ")"
 
 
-def _fail(summary, *, inputs=None, expected=None, received=None, detail=None, hint=None,
-          error=ExerciseFailure):
+def fail(summary, *, inputs=None, expected=None, received=None, detail=None, hint=None,
+         error=ExerciseFailure):
+    """Raise ``error`` (an :class:`ExerciseFailure`) with a message in the course's layout:
+    the summary, then the input, expected and received values, a detail and the hint."""
+    __tracebackhide__ = True
     lines = [summary]
     if inputs is not None:
         lines.append(f"  input:    {inputs}")
@@ -130,6 +137,9 @@ def _fail(summary, *, inputs=None, expected=None, received=None, detail=None, hi
     if hint:
         lines.append(f"  hint:     {hint}")
     raise error("\n".join(lines))
+
+
+_fail = fail
 
 
 # --------------------------------------------------------------------------- #

@@ -46,7 +46,7 @@ def entropy_axis0(p):
     return -terms.sum(axis=0)
 
 
-@variants.wrong("entropy", "np.where without np.errstate: right values, prints RuntimeWarnings")
+@variants.correct("entropy", "np.where without np.errstate: right values with RuntimeWarnings (warnings are free advice)")
 def entropy_where_warns(p):
     p = np.asarray(p, dtype=float)
     if np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0):
@@ -187,7 +187,7 @@ def cross_entropy_clipped(p, q):
     return -np.sum(p * np.log(np.clip(q, 1e-12, 1.0)), axis=-1)
 
 
-@variants.wrong("cross_entropy", "right values but prints a divide-by-zero RuntimeWarning")
+@variants.correct("cross_entropy", "right values with a divide-by-zero RuntimeWarning (warnings are free advice)")
 def cross_entropy_warns(p, q):
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
     if p.shape != q.shape:

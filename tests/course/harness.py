@@ -35,9 +35,11 @@ BLOCKS = {
 
 
 def lessons():
-    """Names of the lessons in solutions/ (``01_linear_algebra``, ...)."""
-    return sorted(p.name for p in SOLUTIONS.iterdir()
-                  if p.is_dir() and re.match(r"\d\d_", p.name))
+    """Names of the lessons in solutions/ (``01_linear_algebra``, ...), or of those listed
+    in the environment variable ``COURSE_LESSONS`` (comma-separated, for working on one)."""
+    names = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and re.match(r"\d\d_", p.name))
+    only = os.environ.get("COURSE_LESSONS")
+    return [n for n in names if n in only.split(",")] if only else names
 
 
 def notebook_path(lesson, base=SOLUTIONS):
@@ -92,6 +94,28 @@ class Lesson:
                                      "solution cell above it")
                 tests[current].append((meta(cell)["grade_id"], cell.source))
         return cls(lesson, code[0].source, solutions, tests)
+
+
+def grading_cells(nb):
+    """The code cells of a source notebook as the grader classifies a submission's
+    (``source_lib.grader.Cell``) and its test cells (``TestCell``, with their points)."""
+    from source_lib.grader import Cell, parse_test
+
+    cells, tests = [], []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        info = meta(cell)
+        if is_test(cell):
+            test = parse_test(info["grade_id"], cell.source)
+            test.points = float(info["points"])
+            tests.append(test)
+            cells.append(Cell(cell.source, "test"))
+        elif is_solution(cell):
+            cells.append(Cell(cell.source, "solution", info["grade_id"]))
+        else:
+            cells.append(Cell(cell.source, "instructor"))
+    return cells, tests
 
 
 def block_lines(source, kind):

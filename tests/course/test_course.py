@@ -3,23 +3,30 @@
 1. the notebooks are stored clean;
 2. nbgrader releases the lesson, the release equals the committed course/, and it
    contains no solution code and no hidden test;
-3. the solution notebook, autograded as a submission by real ``nbgrader autograde``,
-   runs without an error or anything on stderr and gets full marks;
-4. the untouched release, autograded, gets zero on every test cell, and a malformed
+3. every test cell runs one part of the lesson's check module with a secret seed, with
+   the points that part declares (validation at most a quarter of an exercise's);
+4. the solution notebook, autograded as a submission by real ``nbgrader autograde``
+   with the course's configuration, runs without an error or anything on stderr and
+   gets full marks; the untouched release gets zero on every test cell; a malformed
    submission or one whose kernel dies costs only its own student;
 5. every wrong implementation in the lesson's catalogue loses points, and every
-   correct alternative keeps full marks (one kernel per notebook).
+   correct alternative keeps full marks, both in the learner's kernel (the self-check's
+   runner) and at grading (the sandboxed worker), with the same points in both.
 
-Tests of one lesson share an xdist group, so one worker owns its kernel.
+Tests of one lesson share an xdist group, so one worker owns its grading worker.
 """
 
 import importlib
 import json
 
 import nbformat
+import numpy as np
 import pytest
-from harness import (COURSE, SOLUTIONS, Course, Kernel, Lesson, bad_outputs, block_lines,
+from harness import (COURSE, SOLUTIONS, Course, Lesson, bad_outputs, block_lines, grading_cells,
                      is_clean, lessons, meta, notebook_path, outside_lines, read)
+
+from source_lib.checks import VALIDATION, LocalRunner, load
+from source_lib.grader import Cell, RemoteRunner, WorkerProcess, read_code, run_tests
 
 LESSONS = lessons()
 
@@ -71,7 +78,8 @@ def test_notebooks_are_stored_clean(lesson):
     for base in (SOLUTIONS, COURSE):
         path = notebook_path(lesson, base)
         assert path.exists(), f"{path} is missing: run `make release`"
-        assert is_clean(path), f"{path} has outputs or execution counts: run `make clean-notebooks`"
+        assert is_clean(path), f"{path} has outputs, execution counts or other metadata than " \
+                               "JupyterLab's: run `make clean-notebooks`"
 
 
 # 2 ------------------------------------------------------------------------- #
@@ -116,7 +124,43 @@ def test_release_hides_solutions_and_hidden_tests(lesson, graded):
     assert n_hidden, f"{lesson} has no hidden tests at all"
 
 
-# 3, 4 ----------------------------------------------------------------------- #
+# 3 ------------------------------------------------------------------------- #
+
+@pytest.mark.parametrize("lesson", lesson_params())
+def test_test_cells_run_the_check_module(lesson):
+    """Each test cell names one part of the check module, with its points, a secret seed
+    in the hidden block and the public run outside it; each part has one test cell."""
+    checks = load(lesson)
+    nb = read(notebook_path(lesson))
+    cells, tests = grading_cells(nb)
+    seen = {}
+    for cell, test in zip([c for c in nb.cells if c.cell_type == "code" and meta(c).get("grade")
+                           and not meta(c).get("solution")], tests):
+        name = "quiz_answers" if test.exercise == "quiz" else test.exercise
+        assert name in checks.exercises, f"{lesson}/{test.grade_id}: no exercise {name!r}"
+        part = checks.exercises[name].parts.get(test.part)
+        assert part is not None, f"{lesson}/{test.grade_id}: {name} has no part {test.part!r}"
+        assert test.points == part.points, (
+            f"{lesson}/{test.grade_id} is worth {test.points:g} points in the notebook but "
+            f"{part.points:g} in the check module")
+        hidden = "\n".join(block_lines(cell.source, "hidden"))
+        assert f"seed={test.seed}" in hidden, f"{lesson}/{test.grade_id}: the seed must be hidden"
+        assert "checks.run(" in "\n".join(outside_lines(cell.source)), \
+            f"{lesson}/{test.grade_id}: the visible part must run the same checks"
+        assert "raises-exception" in cell.metadata.get("tags", []), \
+            f"{lesson}/{test.grade_id}: tag it raises-exception so that Run All goes on"
+        assert (name, test.part) not in seen, f"{lesson}: two test cells for {name}/{test.part}"
+        seen[(name, test.part)] = test
+    for name, ex in checks.exercises.items():
+        for part in ex.parts:
+            assert (name, part) in seen, f"{lesson}: {name}/{part} has no test cell"
+        if VALIDATION in ex.parts:
+            assert ex.parts[VALIDATION].points <= ex.points / 4, \
+                f"{lesson}: validation is more than a quarter of {name}'s points"
+    assert len({t.seed for t in tests}) == len(tests), f"{lesson}: two test cells share a seed"
+
+
+# 4 ------------------------------------------------------------------------- #
 
 @pytest.mark.parametrize("lesson", lesson_params())
 def test_solution_runs_cleanly_and_gets_full_marks(lesson, graded):
@@ -154,39 +198,64 @@ def test_a_broken_submission_costs_only_its_own_student(tmp_path):
     good = scores["good"].values()
     assert sum(s for s, _ in good) == sum(m for _, m in good) > 0, scores["good"]
     for student in ("malformed", "dies"):
-        assert sum(s for s, _ in scores.get(student, {}).values()) == 0, scores[student]
-        assert f"for student '{student}'" in course.log, course.log[-2000:]
+        assert sum(s for s, _ in scores.get(student, {}).values()) == 0, scores.get(student)
 
 
 # 5 ------------------------------------------------------------------------- #
 
-_kernels = {}
-# Seconds a test cell may run in the catalogue kernel; a student's infinite loop in a
-# visible check (which has no time limit of its own) is interrupted after this.
-CELL_TIMEOUT = 15
+class Session:
+    """One lesson's solution, held both in this process and in a sandboxed worker."""
+
+    def __init__(self, lesson):
+        self.lesson = lesson
+        self.spec = Lesson.load(lesson)
+        self.checks = load(lesson)
+        self.cells, self.tests = grading_cells(read(notebook_path(lesson)))
+        self.namespace = {"__name__": "__main__"}
+        for source in [self.spec.setup, *self.spec.solutions.values()]:
+            exec(compile(source, "<solution cell>", "exec"), self.namespace)  # noqa: S102
+        self.process = WorkerProcess([c.source for c in self.cells if c.kind != "test"])
+        self.process.start()
+
+    def define(self, source):
+        exec(compile(source, "<variant>", "exec"), self.namespace)  # noqa: S102
+        self.process.request({"op": "define", "source": source}, timeout=60)
+
+    def restore(self, targets):
+        for target in targets:
+            exec(compile(self.spec.solutions[target], "<solution cell>", "exec"), self.namespace)  # noqa: S102
+        try:
+            self.process.request({"op": "define", "source": "\n".join(
+                self.spec.solutions[t] for t in targets)}, timeout=60)
+        except Exception:  # noqa: BLE001 - a dead worker restarts with the solution's cells
+            self.process.restart()
+
+    def points(self, targets, variant_source=None):
+        """Points per test cell of ``targets``: (in this process, in the worker)."""
+        tests = [t for t in self.tests
+                 if ("quiz_answers" if t.exercise == "quiz" else t.exercise) in targets]
+        local = run_tests(self.checks, tests, LocalRunner(self.namespace))
+        cells = self.cells + [Cell(variant_source, "solution", targets[0])] if variant_source else self.cells
+        remote = run_tests(self.checks, tests, RemoteRunner(self.process), read_code(cells, self.checks))
+        return ({k: v.fraction * t.points for (k, v), t in zip(local.items(), tests)},
+                {k: v.fraction * t.points for (k, v), t in zip(remote.items(), tests)},
+                local, remote)
+
+
+_sessions = {}
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _shutdown_kernels():
+def _stop_workers():
     yield
-    for kernel, _ in _kernels.values():
-        kernel.shutdown()
+    for session in _sessions.values():
+        session.process.kill()
 
 
-def lesson_kernel(lesson):
-    """A kernel with the lesson's set-up cell and solutions run, and the notebook parts."""
-    if lesson not in _kernels:
-        spec = Lesson.load(lesson)
-        kernel = Kernel(SOLUTIONS / lesson, timeout=CELL_TIMEOUT)
-        _kernels[lesson] = (kernel, spec)
-        kernel.run_cells(lesson, [("set-up cell", spec.setup), *spec.solutions.items()])
-        for function, cells in spec.tests.items():
-            for grade_id, source in cells:
-                outcome = kernel.run(source)
-                assert not outcome.failed, (
-                    f"{lesson}/{grade_id} fails with the solutions and only the set-up cell "
-                    f"run: {outcome}. Test cells may rely on the set-up cell and solution cells only.")
-    return _kernels[lesson]
+def session(lesson):
+    if lesson not in _sessions:
+        _sessions[lesson] = Session(lesson)
+    return _sessions[lesson]
 
 
 def test_every_graded_function_has_a_catalogue():
@@ -194,6 +263,8 @@ def test_every_graded_function_has_a_catalogue():
         spec = Lesson.load(lesson)
         variants = catalogue(lesson)
         for function in spec.solutions:
+            if function == "quiz_answers":
+                continue
             kinds = {v.kind for v in variants if function in v.targets}
             assert kinds == {"wrong", "correct"}, (
                 f"{lesson}: {function} needs at least one wrong and one correct variant "
@@ -202,22 +273,35 @@ def test_every_graded_function_has_a_catalogue():
         assert not unknown, f"{lesson}: the catalogue names unknown functions {unknown}"
 
 
+@pytest.mark.parametrize("lesson", lesson_params())
+def test_solution_scores_full_marks_in_both_runners(lesson):
+    s = session(lesson)
+    local, remote, lv, rv = s.points(list(s.checks.exercises))
+    full = {t.grade_id: t.points for t in s.tests}
+    assert local == full, {k: v.message for k, v in lv.items() if not v.passed}
+    assert remote == full, {k: v.message for k, v in rv.items() if not v.passed}
+
+
 @pytest.mark.parametrize("lesson, variant", catalogue_params())
 def test_catalogue_variant(lesson, variant):
-    kernel, spec = lesson_kernel(lesson)
+    s = session(lesson)
     try:
-        defined = kernel.run(variant.source)
-        assert not defined.failed, f"the variant's source does not run: {defined}"
-        outcomes = {grade_id: kernel.run(source)
-                    for target in variant.targets for grade_id, source in spec.tests[target]}
+        s.define(variant.source)
+        local, remote, lv, rv = s.points(variant.targets, variant.source)
     finally:
-        kernel.run_cells(lesson, spec.solutions.items())  # put the solutions back
-    failing = {k: str(o) for k, o in outcomes.items() if o.failed}
-    for grade_id, message in failing.items():  # shown with `pytest -rP`, to review messages
-        print(f"{grade_id}: {message}")
+        s.restore(variant.targets)
+    for grade_id, verdict in rv.items():  # shown with `pytest -rP`, to review messages
+        if not verdict.passed:
+            print(f"{grade_id}: {verdict.message}")
+    full = {t.grade_id: t.points for t in s.tests if t.grade_id in local}
+    assert local == remote, (f"{lesson}: the self-check and grading disagree on {variant.why}:\n"
+                             f"kernel {local}\ngrading {remote}\n"
+                             + "\n".join(f"{k}: {lv[k].message} | {rv[k].message}" for k in lv
+                                         if lv[k].fraction != rv[k].fraction))
     if variant.kind == "wrong":
-        assert failing, (f"{lesson}: this wrong implementation passes every test of "
-                         f"{'/'.join(variant.targets)}: {variant.why}")
+        assert remote != full, (f"{lesson}: this wrong implementation passes every test of "
+                                f"{'/'.join(variant.targets)}: {variant.why}")
     else:
-        assert not failing, (f"{lesson}: this correct implementation loses points: "
-                             f"{variant.why}\n{failing}")
+        assert remote == full, (f"{lesson}: this correct implementation loses points: "
+                                f"{variant.why}\n" + "\n".join(
+                                    f"{k}: {v.message}" for k, v in rv.items() if not v.passed))

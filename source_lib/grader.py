@@ -1,0 +1,721 @@
+"""Grading that a submission cannot forge: verdicts decided outside the student's kernel.
+
+nbgrader runs a submission's cells in a kernel and scores each test cell by its
+outputs. The student's code runs in that kernel too, so nothing decided there can be
+trusted. With the course's ``nbgrader_config.py``, nbgrader still runs the kernel (for
+the demos and the feedback), but the score of every test cell comes from here:
+
+1. :class:`StartChecks` (before nbgrader's kernel runs) reads the submission's code
+   cells and starts a *worker* (:mod:`source_lib.worker`) in the sandbox of
+   :mod:`source_lib.sandbox`: a fresh Python that runs those cells and then waits for
+   calls, while the kernel runs beside it.
+2. :class:`TrustedVerdicts` (after the kernel, before nbgrader saves the grades) runs
+   each test cell's checks (:mod:`source_lib.checks`) here, in nbgrader's process,
+   with the instructor's seed read from the instructor's copy of the cell in the
+   gradebook. Every call of a student's function is a request to the worker; its time
+   limit is enforced by ending the worker. The checks read the student's code too
+   (:func:`read_code`): routines that do the exercise, and code that tampers with
+   grading, fail the exercise whatever the worker reports. Then the preprocessor
+   replaces each test cell's outputs by the verdict (nothing on a pass, the teaching
+   message on a failure), restoring test cells a submission deleted or disguised, and
+   writes a review of what an instructor may want to look at beside the notebook
+   (``course-review.json``) and in nbgrader's log.
+
+:func:`grade` is the same pipeline without nbgrader, for the course's tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from source_lib import sandbox
+from source_lib import worker as wire
+from source_lib.checks import Runner, Verdict, load, time_limit_failure
+from source_lib.testing import fail
+
+__all__ = ["TestCell", "Cell", "WorkerProcess", "RemoteRunner", "read_code", "parse_test",
+           "run_tests", "grade", "StartChecks", "TrustedVerdicts"]
+
+WORKER_FILE = Path(wire.__file__).resolve()
+PYTHON = os.path.abspath(sys.executable)  # the venv's python, not the file it links to
+STARTUP_LIMIT = 120.0   # seconds for the worker to run the submission's cells
+
+
+class WorkerDied(RuntimeError):
+    """The worker ended (crash, exit, out of memory) or sent garbage."""
+
+
+class WorkerTimeout(RuntimeError):
+    """The worker did not answer in time."""
+
+
+# --------------------------------------------------------------------------- #
+# The worker process
+# --------------------------------------------------------------------------- #
+
+class WorkerProcess:
+    """A sandboxed worker holding one submission's code.
+
+    Started with :meth:`start` (which returns at once: the cells run in the
+    background); every :meth:`request` waits for them first. After a time-out or a
+    crash the worker is ended, and the next request starts a fresh one.
+    """
+
+    def __init__(self, cells, course_root=None):
+        self.cells = list(cells)
+        self.course_root = course_root
+        self.proc = None
+        self.startup = None     # (deadline) while the cells run
+        self.startup_errors = []
+        self.startup_failure = None
+        self.restarts = 0
+        self.sandboxed = None
+
+    def start(self):
+        self.sandboxed = sandbox.available()
+        argv = [PYTHON, "-I", "/tmp/course-worker/worker.py"]
+        if self.sandboxed:
+            argv = sandbox.command(argv, cwd=None, course_root=self.course_root, library=False,
+                                   files={WORKER_FILE: "/tmp/course-worker/worker.py"},
+                                   env=sandbox.sandbox_env())
+        else:
+            argv = [PYTHON, "-I", str(WORKER_FILE)]
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        self.buffer = b""
+        self.startup = time.monotonic() + STARTUP_LIMIT
+        self._send({"op": "run_cells", "cells": self.cells})
+
+    def _ready(self):
+        if self.proc is None:
+            self.start()
+        if self.startup is None:
+            return
+        deadline, self.startup = self.startup, None
+        try:
+            hello = self._receive(deadline)
+            reply = self._receive(deadline)
+        except WorkerTimeout:
+            self.kill()
+            self.startup_failure = (f"your notebook's code did not finish running within "
+                                    f"{STARTUP_LIMIT:g} s at grading, so no function could be "
+                                    "checked: look for a loop at the top level of a cell.")
+            raise WorkerDied(self.startup_failure) from None
+        except WorkerDied:
+            self.kill()
+            self.startup_failure = ("the Python process that runs your notebook's code ended while "
+                                    "running its cells (a crash, a call of exit() or os._exit(), or "
+                                    "too much memory), so no function could be checked.")
+            raise WorkerDied(self.startup_failure) from None
+        if not hello.get("ready"):
+            raise WorkerDied("the worker did not start")
+        self.startup_errors = reply.get("errors", [])
+
+    def request(self, message, timeout):
+        if self.startup_failure is not None:
+            raise WorkerDied(self.startup_failure)
+        self._ready()
+        self._send(message)
+        return self._receive(time.monotonic() + timeout)
+
+    def _send(self, message):
+        try:
+            wire.write_message(self.proc.stdin, message)
+        except (BrokenPipeError, OSError):
+            raise WorkerDied("the worker is gone") from None
+
+    def _receive(self, deadline):
+        fd = self.proc.stdout.fileno()
+        while True:
+            if len(self.buffer) >= 8:
+                size = int.from_bytes(self.buffer[:8], "little")
+                if size > wire.MAX_MESSAGE:
+                    raise WorkerDied("a message that is too big")
+                if len(self.buffer) >= 8 + size:
+                    data, self.buffer = self.buffer[8:8 + size], self.buffer[8 + size:]
+                    try:
+                        message = json.loads(data.decode("utf-8"))
+                    except (UnicodeDecodeError, json.JSONDecodeError):
+                        raise WorkerDied("a message that is not JSON") from None
+                    if not isinstance(message, dict):
+                        raise WorkerDied("a message that is not an object")
+                    return message
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerTimeout()
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                raise WorkerTimeout()
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise WorkerDied("the worker ended")
+            self.buffer += chunk
+
+    def kill(self):
+        """End the worker and everything it started."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.proc = None
+        self.startup = None
+
+    def restart(self):
+        self.kill()
+        self.restarts += 1
+
+
+class RemoteRunner(Runner):
+    """Runs checks here and the student's functions in a :class:`WorkerProcess`."""
+
+    def __init__(self, process):
+        super().__init__()
+        self.process = process
+        self.events = []   # time-outs and crashes, for the instructor's review
+
+    def request(self, op, timeout, label="", inputs="", **fields):
+        try:
+            reply = self.process.request({"op": op, **fields}, timeout)
+        except WorkerTimeout:
+            self.process.restart()
+            self.events.append(f"time-out: {label}")
+            time_limit_failure(label, timeout)
+        except WorkerDied as err:
+            if self.process.startup_failure is not None:
+                fail(self.process.startup_failure)
+            self.process.restart()
+            self.events.append(f"crash: {label} ({err})")
+            fail(f"{label} ended the Python process that runs your code ({err}): it crashed, "
+                 "called exit() or os._exit(), or used too much memory.", inputs=inputs or None,
+                 hint="run it on this input yourself; watch its memory use.")
+        if "failure" in reply:
+            fail(f"grading could not use what {label} gave back: {reply['failure']}",
+                 inputs=inputs or None,
+                 hint="return plain values: NumPy arrays, floats, ints, tuples, lists or dicts.")
+        return reply
+
+
+# --------------------------------------------------------------------------- #
+# Reading the student's code
+# --------------------------------------------------------------------------- #
+
+TAMPER_MODULES = {
+    "ctypes", "gc", "signal", "threading", "_thread", "multiprocessing", "concurrent",
+    "subprocess", "importlib", "builtins", "IPython", "ipykernel", "jupyter_client", "socket",
+    "pty", "resource", "faulthandler", "atexit", "marshal", "code", "codeop", "sysconfig",
+    "site", "pickle", "shelve", "dill", "cloudpickle", "asyncio", "selectors", "mmap", "fcntl",
+    "nbgrader", "sqlite3", "tracemalloc", "trace", "cProfile", "profile", "pdb", "bdb",
+}
+TAMPER_NAMES = {"eval", "exec", "compile", "__import__", "breakpoint", "get_ipython",
+                "__builtins__", "__loader__", "__spec__"}
+TAMPER_ATTRIBUTES = {
+    "setprofile", "settrace", "_getframe", "displayhook", "excepthook", "meta_path",
+    "path_hooks", "modules", "_exit", "kill", "killpg", "fork", "forkpty", "system", "popen",
+    "execv", "execve", "execvp", "execl", "execlp", "spawnv", "spawnl", "posix_spawn", "write",
+    "remove", "unlink", "rename", "replace", "rmdir", "removedirs", "makedirs", "mkdir", "chmod",
+    "chown", "symlink", "link", "truncate", "dup", "dup2", "putenv", "f_back", "f_globals",
+    "f_locals", "f_builtins", "tb_frame", "gi_frame", "cr_frame", "__code__", "__globals__",
+    "__closure__", "__subclasses__", "__builtins__", "co_code", "currentframe", "stack",
+    "set_custom_exc", "input_transformers_post", "input_transformers_cleanup",
+    "ast_transformers", "register_magic_function", "setrecursionlimit", "setswitchinterval",
+    "set_asyncgen_hooks", "addaudithook", "audit", "stdout", "stderr", "__dict__",
+}
+RISKY_NAMES = {"getattr", "setattr", "delattr", "globals", "vars", "locals", "open"}
+WRITE_MODES = set("wax+")
+
+
+@dataclass
+class CodeReading:
+    """What reading the student's code found."""
+
+    tampering: list = field(default_factory=list)   # reasons that fail every exercise
+    shortcuts: dict = field(default_factory=dict)   # exercise -> forbidden names it refers to
+    risky: list = field(default_factory=list)       # for the instructor's review
+
+
+def _dotted(node, aliases):
+    """``np.linalg.eigh`` as ``numpy.linalg.eigh`` (import aliases resolved), or None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(aliases.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def _aliases(trees):
+    aliases = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for a in node.names:
+                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+    return aliases
+
+
+def _parse(source):
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+        source = TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
+def read_code(cells, lesson):
+    """Read the student's code for shortcuts and tampering.
+
+    Parameters
+    ----------
+    cells : list of Cell
+        The submission's code cells, classified.
+    lesson : source_lib.checks.Lesson
+    """
+    reading = CodeReading()
+    trees = [(c, _parse(c.source)) for c in cells if c.kind != "test"]
+    aliases = _aliases(t for _, t in trees if t is not None)
+    modules = {name for name, target in aliases.items()
+               if "." not in target or target.split(".")[0] in sys.modules}
+    library = {name for name, target in aliases.items() if target.split(".")[0] == "source_lib"}
+    for cell, tree in trees:
+        if cell.kind == "instructor" or tree is None:
+            continue
+        where = f"{'your cell' if cell.kind == 'student' else f'the cell of {cell.exercise}'}"
+        for node in ast.walk(tree):
+            reason = _tampering(node, aliases, modules)
+            if reason:
+                line = getattr(node, "lineno", "?")
+                reading.tampering.append(
+                    f"Line {line} of {where} {reason}, which can change how your work is graded; "
+                    "every exercise of this notebook fails.")
+            risk = _risky(node)
+            if risk:
+                reading.risky.append(f"{where}, line {getattr(node, 'lineno', '?')}: {risk}")
+        targets = [cell.exercise] if cell.kind == "solution" else list(lesson.exercises)
+        for name in targets:
+            ex = lesson.exercises.get(name)
+            if ex is None:
+                continue
+            found = _shortcuts(tree, ex.forbidden, aliases, library)
+            if found:
+                reading.shortcuts.setdefault(name, [])
+                reading.shortcuts[name] += [f for f in found if f not in reading.shortcuts[name]]
+    reading.tampering = list(dict.fromkeys(reading.tampering))
+    return reading
+
+
+def _tampering(node, aliases, modules):
+    if isinstance(node, ast.Import):
+        for a in node.names:
+            if a.name.split(".")[0] in TAMPER_MODULES:
+                return f"imports {a.name}"
+    if isinstance(node, ast.ImportFrom):
+        top = (node.module or "").split(".")[0]
+        if top in TAMPER_MODULES:
+            return f"imports from {node.module}"
+        if node.level > 0:
+            return "uses a relative import"
+        for a in node.names:
+            if a.name in TAMPER_ATTRIBUTES or a.name in ("setprofile", "settrace"):
+                return f"imports {node.module}.{a.name}"
+    if isinstance(node, ast.Name) and node.id in TAMPER_NAMES:
+        return f"uses {node.id}"
+    if isinstance(node, ast.Attribute):
+        if node.attr in TAMPER_ATTRIBUTES:
+            dotted = _dotted(node, aliases) or f"….{node.attr}"
+            if node.attr in ("write", "remove", "unlink", "rename", "replace", "stack", "kill",
+                             "modules", "stdout", "stderr", "system", "link", "truncate", "dup",
+                             "mkdir", "makedirs", "chmod", "__dict__", "symlink", "rmdir"):
+                # common method names: only on the modules that make them dangerous
+                if not (dotted.startswith(("os.", "sys.", "inspect.", "shutil.", "pathlib."))):
+                    return None
+            return f"uses {dotted}"
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+        targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+        for target in targets:
+            base = target
+            while isinstance(base, (ast.Attribute, ast.Subscript)):
+                base = base.value
+            if base is not target and isinstance(base, ast.Name) and base.id in modules:
+                return f"changes the module {aliases.get(base.id, base.id)}"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id in ("setattr", "delattr") and node.args and isinstance(node.args[0], ast.Name) \
+                and node.args[0].id in modules:
+            return f"changes the module {aliases.get(node.args[0].id)} with {node.func.id}"
+        if node.func.id in ("getattr", "setattr", "delattr", "hasattr") and len(node.args) > 1 \
+                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str) \
+                and (node.args[1].value in TAMPER_ATTRIBUTES or node.args[1].value.startswith("__")):
+            return f"reaches {node.args[1].value!r} through {node.func.id}"
+        if node.func.id == "open" and _write_mode(node):
+            return "opens a file for writing"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("write_text", "write_bytes", "open") \
+            and (node.func.attr != "open" or _write_mode(node)):
+        if node.func.attr != "open" or not isinstance(node.func.value, ast.Name) \
+                or node.func.value.id not in modules:
+            return f"writes a file ({node.func.attr})"
+    return None
+
+
+def _write_mode(call):
+    mode = call.args[1] if len(call.args) > 1 else next(
+        (k.value for k in call.keywords if k.arg == "mode"), None)
+    if mode is None:
+        return False
+    if isinstance(mode, ast.Constant) and isinstance(mode.value, str):
+        return bool(WRITE_MODES & set(mode.value))
+    return True   # a mode computed at run time
+
+
+def _risky(node):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in RISKY_NAMES:
+        if node.func.id in ("getattr", "setattr", "delattr") and len(node.args) > 1 \
+                and isinstance(node.args[1], ast.Constant):
+            return None
+        return f"{node.func.id}(...)"
+    return None
+
+
+def _shortcuts(tree, forbidden, aliases, library):
+    """The forbidden routines (and the reference library) that a cell's code refers to."""
+    found = []
+    last = {}
+    for name in forbidden:
+        parts = name.split(".")
+        owner_is_class = len(parts) > 2 and parts[-2][:1].isupper()
+        last.setdefault(parts[-1], []).append((name, owner_is_class))
+    for node in ast.walk(tree):
+        dotted = None
+        if isinstance(node, ast.Attribute):
+            dotted = _dotted(node, aliases)
+            for name, owner_is_class in last.get(node.attr, []):
+                if owner_is_class or (dotted and _same_routine(dotted, name)):
+                    found.append(name)
+        elif isinstance(node, ast.Name):
+            target = aliases.get(node.id)
+            if node.id in library:
+                found.append(f"the course's reference library ({aliases[node.id]})")
+            elif target and any(_same_routine(target, f) for f in forbidden):
+                found.append(target)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.split(".")[0] == "source_lib":
+                found.append("the course's reference library")
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                found += [f for f in forbidden if _same_routine(full, f)]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "source_lib":
+                    found.append("the course's reference library")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "getattr" and len(node.args) > 1 \
+                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            owner = _dotted(node.args[0], aliases) if not isinstance(node.args[0], ast.Constant) else None
+            for name, owner_is_class in last.get(node.args[1].value, []):
+                if owner_is_class or owner is None or _same_routine(f"{owner}.{node.args[1].value}", name):
+                    found.append(name)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
+            found += [f for f in forbidden if node.value == f]
+    return list(dict.fromkeys(found))
+
+
+_MODULE_ALIASES = {"np": "numpy", "sp": "scipy"}
+
+
+def _same_routine(dotted, forbidden_name):
+    """Whether ``dotted`` (aliases resolved) names ``forbidden_name``, allowing for the
+    public re-exports (``numpy.linalg.linalg.eigh`` is ``numpy.linalg.eigh``)."""
+    if dotted == forbidden_name:
+        return True
+    head = dotted.split(".")
+    head[0] = _MODULE_ALIASES.get(head[0], head[0])
+    if ".".join(head) == forbidden_name:
+        return True
+    target = wire.resolve(forbidden_name)
+    return target is not None and wire.resolve(".".join(head)) is target
+
+
+# --------------------------------------------------------------------------- #
+# Grading a submission
+# --------------------------------------------------------------------------- #
+
+@dataclass
+class Cell:
+    """A code cell of a submission: ``kind`` is "instructor", "solution", "student" or "test"."""
+
+    source: str
+    kind: str
+    exercise: str = None
+
+
+@dataclass
+class TestCell:
+    """A test cell of the instructor's: the exercise, part and secret seed it runs."""
+
+    grade_id: str
+    exercise: str
+    part: str
+    seed: int
+    points: float = 0.0
+
+
+def parse_test(grade_id, source):
+    """Read ``checks.run("name", "part", seed=N)`` from an instructor's test cell."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "run":
+            seed = next((k.value.value for k in node.keywords if k.arg == "seed"
+                         and isinstance(k.value, ast.Constant)), None)
+            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            if isinstance(seed, int) and args and all(isinstance(a, str) for a in args):
+                return TestCell(grade_id, args[0], args[1] if len(args) > 1 else "values", seed)
+    raise ValueError(f"test cell {grade_id} has no `checks.run(name[, part], seed=N)` call: "
+                     "grading cannot know which checks it stands for")
+
+
+def run_tests(lesson, tests, runner, reading=None):
+    """The verdict of every test cell, ``{grade_id: Verdict}``, with ``runner``."""
+    if reading is not None:
+        runner.tampering = reading.tampering
+        runner.static_shortcuts = reading.shortcuts
+    verdicts, cache = {}, {}
+    for test in tests:
+        verdicts[test.grade_id] = lesson.verdict(runner, test.exercise, test.part, test.seed, cache)
+    return verdicts
+
+
+def grade(lesson, tests, cells, course_root=None, process=None):
+    """Grade one submission: ``{grade_id: Verdict}`` and the instructor's review.
+
+    Parameters
+    ----------
+    lesson : source_lib.checks.Lesson
+    tests : list of TestCell
+    cells : list of Cell
+        The submission's code cells in order (test cells included or not).
+    process : WorkerProcess, optional
+        A worker already started on these cells.
+    """
+    code = [c for c in cells if c.kind != "test"]
+    process = process or WorkerProcess([c.source for c in code], course_root)
+    runner = RemoteRunner(process)
+    reading = read_code(cells, lesson)
+    try:
+        verdicts = run_tests(lesson, tests, runner, reading)
+    finally:
+        process.kill()
+    review = {
+        "sandboxed": process.sandboxed,
+        "tampering": reading.tampering,
+        "risky": reading.risky,
+        "events": runner.events,
+        "startup_errors": [f"{code[i].kind} cell {i}: {m}" for i, m in process.startup_errors
+                           if code[i].kind != "instructor"][:20],
+        "startup_failure": process.startup_failure,
+    }
+    return verdicts, review
+
+
+# --------------------------------------------------------------------------- #
+# nbgrader
+# --------------------------------------------------------------------------- #
+
+def _nbgrader_preprocessor():
+    from nbgrader.preprocessors import NbGraderPreprocessor
+    return NbGraderPreprocessor
+
+
+class _Submission:
+    """What the gradebook and the instructor's source say about one submitted notebook."""
+
+    def __init__(self, nb, resources, config):
+        from nbgrader.api import Gradebook
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources["nbgrader"]
+        self.notebook, self.assignment = info["notebook"], info["assignment"]
+        with Gradebook(info["db_url"]) as gb:
+            source_nb = gb.find_notebook(self.notebook, self.assignment)
+            self.sources = {c.name: (c.source, c.cell_type, c.locked) for c in source_nb.source_cells}
+            solution_ids = {c.name for c in source_nb.solution_cells}
+            self.points = {c.name: float(c.max_score) for c in source_nb.grade_cells
+                           if c.cell_type == "code" and c.name not in solution_ids}
+        self.solution_ids = solution_ids
+        coursedir = CourseDirectory(config=config)
+        self.course_root = coursedir.root
+        source = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment)) \
+            / f"{self.notebook}.ipynb"
+        self.instructor_code = set()
+        try:
+            import nbformat
+            for cell in nbformat.read(str(source), as_version=4).cells:
+                if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade_id"):
+                    self.instructor_code.add(cell.source)
+        except Exception:  # noqa: BLE001 - without the source, every unmarked cell is read
+            pass
+        try:
+            self.lesson = load(self.assignment)
+        except LookupError:
+            self.lesson = None
+        self.tests = [parse_test(gid, self.sources[gid][0]) for gid in self.points] \
+            if self.lesson is not None else []
+        for test in self.tests:
+            test.points = self.points[test.grade_id]
+        self.cells = self.classify(nb)
+
+    def classify(self, nb):
+        cells = []
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            meta = cell.metadata.get("nbgrader", {})
+            gid = meta.get("grade_id")
+            if gid in self.points:
+                cells.append(Cell(self.sources[gid][0], "test"))
+            elif gid in self.solution_ids:
+                cells.append(Cell(cell.source, "solution", gid))
+            elif cell.source in self.instructor_code or (gid in self.sources and self.sources[gid][2]):
+                cells.append(Cell(self.sources[gid][0] if gid in self.sources else cell.source,
+                                  "instructor"))
+            else:
+                cells.append(Cell(cell.source, "student"))
+        return cells
+
+
+def _start_checks_class():
+    base = _nbgrader_preprocessor()
+
+    class StartChecks(base):
+        """Start the sandboxed worker on the submission's code (before the kernel runs)."""
+
+        def preprocess(self, nb, resources):
+            submission = _Submission(nb, resources, self.config)
+            if submission.lesson is not None:
+                process = WorkerProcess([c.source for c in submission.cells if c.kind != "test"],
+                                        submission.course_root)
+                process.start()
+                resources["course_checks"] = (submission, process)
+            return nb, resources
+
+    return StartChecks
+
+
+def _trusted_verdicts_class():
+    base = _nbgrader_preprocessor()
+
+    class TrustedVerdicts(base):
+        """Score every test cell with the course's checks, outside the student's kernel."""
+
+        def preprocess(self, nb, resources):
+            started = resources.pop("course_checks", None)
+            if started is None:
+                self.log.warning("%s has no course check module: nbgrader grades it as usual",
+                                 resources["nbgrader"]["notebook"])
+                return nb, resources
+            submission, process = started
+            verdicts, review = grade(submission.lesson, submission.tests, submission.cells,
+                                     process=process)
+            _apply(nb, submission, verdicts)
+            self._review(resources, review)
+            return nb, resources
+
+        def _review(self, resources, review):
+            student = resources["nbgrader"]["student"]
+            flags = review["tampering"][:1] + review["events"] + (
+                [review["startup_failure"]] if review["startup_failure"] else [])
+            if not review["sandboxed"]:
+                self.log.warning("%s: graded WITHOUT a sandbox (%s=1)", student, sandbox.UNSANDBOXED)
+            if flags or review["risky"]:
+                self.log.warning("needs a look: %s: %s", student, "; ".join(flags + review["risky"])[:600])
+            directory = resources.get("metadata", {}).get("path")
+            if directory:
+                with open(os.path.join(directory, "course-review.json"), "w") as out:
+                    json.dump(review, out, indent=1)
+
+    return TrustedVerdicts
+
+
+def __getattr__(name):
+    if name == "StartChecks":
+        return _start_checks_class()
+    if name == "TrustedVerdicts":
+        return _trusted_verdicts_class()
+    raise AttributeError(name)
+
+
+def _apply(nb, submission, verdicts):
+    """Make each test cell of ``nb`` show its verdict; restore missing test cells."""
+    import nbformat
+
+    seen = set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if meta.get("grade") and (gid not in submission.points or gid in seen) \
+                and gid not in submission.solution_ids:
+            meta["grade"] = False           # a disguised or duplicated test cell scores nothing
+            continue
+        if gid in submission.points and cell.cell_type == "code":
+            seen.add(gid)
+            cell.source = submission.sources[gid][0]
+            meta.update(grade=True, solution=False, points=submission.points[gid])
+            cell.outputs = _outputs(verdicts[gid], submission.points[gid])
+    for gid in submission.points:
+        if gid not in seen:
+            cell = nbformat.v4.new_code_cell(submission.sources[gid][0])
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "locked": True,
+                                         "points": submission.points[gid], "solution": False,
+                                         "schema_version": 3, "task": False}
+            cell.outputs = _outputs(verdicts[gid], submission.points[gid])
+            nb.cells.append(cell)
+
+
+def _outputs(verdict: Verdict, points):
+    """The outputs nbgrader scores: nothing but text for full marks, an error for none,
+    a number for the part of a quiz."""
+    import nbformat
+
+    lines = list(verdict.notes)
+    lines += [f"advice: {a}" for a in verdict.advice]
+    if verdict.passed:
+        text = "\n".join(lines + [f"✓ {verdict.exercise} ({verdict.part}): every check passes."])
+        return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    if verdict.fraction > 0:
+        text = "\n".join(lines + [verdict.message])
+        return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n"),
+                nbformat.v4.new_output("execute_result", data={"text/plain": repr(
+                    round(verdict.fraction * points, 6))}, execution_count=None)]
+    message = "\n".join(lines + [verdict.message])
+    return [nbformat.v4.new_output("error", ename="ExerciseFailure",
+                                   evalue=message.splitlines()[0] if message else "",
+                                   traceback=[message])]
