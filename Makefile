@@ -9,9 +9,23 @@ STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 LESSONS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
-.PHONY: setup lab test test-lib test-course release bench clean-notebooks
+.PHONY: setup system lab test test-lib test-course release bench clean-notebooks
 
 setup: $(STAMP)
+
+# What grading and the browser test need from the system: bubblewrap (the grading
+# sandbox) and Debian's chromium. Installed with apt-get when missing and run as root;
+# otherwise say what to install.
+system:
+	@missing=""; command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install:$$missing (Debian/Ubuntu: sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +38,13 @@ $(STAMP): requirements.txt pyproject.toml
 lab: setup
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) course/
 
-test: setup
+test: setup system
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-lib: setup
 	$(BIN)/python -m pytest -n 2 tests --ignore=tests/course
 
-test-course: setup
+test-course: setup system
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/course
 
 # Regenerate the student release course/ from solutions/ with nbgrader (this also

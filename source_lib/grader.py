@@ -47,7 +47,7 @@ __all__ = ["TestCell", "Cell", "WorkerProcess", "RemoteRunner", "read_code", "pa
 
 WORKER_FILE = Path(wire.__file__).resolve()
 PYTHON = os.path.abspath(sys.executable)  # the venv's python, not the file it links to
-STARTUP_LIMIT = 120.0   # seconds for the worker to run the submission's cells
+STARTUP_LIMIT = 60.0    # seconds for the worker to run the submission's cells (a kernel cell's limit)
 
 
 class WorkerDied(RuntimeError):
@@ -184,6 +184,10 @@ class WorkerProcess:
     def restart(self):
         self.kill()
         self.restarts += 1
+        self.on_restart()
+
+    def on_restart(self):
+        """Called when the worker is replaced (a runner forgets what it had prepared)."""
 
 
 class RemoteRunner(Runner):
@@ -192,11 +196,12 @@ class RemoteRunner(Runner):
     def __init__(self, process):
         super().__init__()
         self.process = process
+        self.process.on_restart = self.prepared.clear
         self.events = []   # time-outs and crashes, for the instructor's review
 
     def request(self, op, timeout, label="", inputs="", **fields):
         try:
-            reply = self.process.request({"op": op, **fields}, timeout)
+            reply = self.process.request({"op": op, **fields}, timeout or STARTUP_LIMIT)
         except WorkerTimeout:
             self.process.restart()
             self.events.append(f"time-out: {label}")
@@ -228,7 +233,8 @@ TAMPER_MODULES = {
     "nbgrader", "sqlite3", "tracemalloc", "trace", "cProfile", "profile", "pdb", "bdb",
 }
 TAMPER_NAMES = {"eval", "exec", "compile", "__import__", "breakpoint", "get_ipython",
-                "__builtins__", "__loader__", "__spec__"}
+                "__builtins__", "__loader__", "__spec__", "vars", "globals"}
+REFLECTIVE = {"getattr", "setattr", "delattr"}   # fine with a literal name or on self
 TAMPER_ATTRIBUTES = {
     "setprofile", "settrace", "_getframe", "displayhook", "excepthook", "meta_path",
     "path_hooks", "modules", "_exit", "kill", "killpg", "fork", "forkpty", "system", "popen",
@@ -239,9 +245,14 @@ TAMPER_ATTRIBUTES = {
     "__closure__", "__subclasses__", "__builtins__", "co_code", "currentframe", "stack",
     "set_custom_exc", "input_transformers_post", "input_transformers_cleanup",
     "ast_transformers", "register_magic_function", "setrecursionlimit", "setswitchinterval",
-    "set_asyncgen_hooks", "addaudithook", "audit", "stdout", "stderr", "__dict__",
+    "set_asyncgen_hooks", "addaudithook", "audit", "stdout", "stderr", "__dict__", "read",
+    "fdopen", "open", "pipe", "FileIO", "attrgetter", "methodcaller",
 }
-RISKY_NAMES = {"getattr", "setattr", "delattr", "globals", "vars", "locals", "open"}
+# common method names: tampering only on the modules that make them dangerous
+GUARDED_ATTRIBUTES = {"write", "remove", "unlink", "rename", "replace", "stack", "kill", "modules",
+                      "stdout", "stderr", "system", "link", "truncate", "dup", "mkdir", "makedirs",
+                      "chmod", "__dict__", "symlink", "rmdir", "read", "open", "pipe"}
+RISKY_NAMES = {"locals", "open"}
 WRITE_MODES = set("wax+")
 
 
@@ -287,7 +298,7 @@ def _parse(source):
         pass
     try:
         return ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):   # the worker cannot run it either
         return None
 
 
@@ -349,15 +360,26 @@ def _tampering(node, aliases, modules):
                 return f"imports {node.module}.{a.name}"
     if isinstance(node, ast.Name) and node.id in TAMPER_NAMES:
         return f"uses {node.id}"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in REFLECTIVE:
+        literal = len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
+        on_self = node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in ("self", "cls")
+        if not literal and not on_self:
+            return f"uses {node.func.id} with a computed name"
+    if isinstance(node, (ast.Call, ast.Assign, ast.Lambda, ast.Return, ast.List, ast.Tuple)):
+        values = (node.args + [k.value for k in node.keywords] if isinstance(node, ast.Call)
+                  else node.elts if isinstance(node, (ast.List, ast.Tuple))
+                  else [node.body] if isinstance(node, ast.Lambda) else [node.value])
+        for value in values:
+            if isinstance(value, ast.Name) and value.id in REFLECTIVE:
+                return f"passes {value.id} around"
     if isinstance(node, ast.Attribute):
         if node.attr in TAMPER_ATTRIBUTES:
             dotted = _dotted(node, aliases) or f"….{node.attr}"
-            if node.attr in ("write", "remove", "unlink", "rename", "replace", "stack", "kill",
-                             "modules", "stdout", "stderr", "system", "link", "truncate", "dup",
-                             "mkdir", "makedirs", "chmod", "__dict__", "symlink", "rmdir"):
-                # common method names: only on the modules that make them dangerous
-                if not (dotted.startswith(("os.", "sys.", "inspect.", "shutil.", "pathlib."))):
-                    return None
+            base = node.value.id if isinstance(node.value, ast.Name) else None
+            if node.attr in GUARDED_ATTRIBUTES and not dotted.startswith(
+                    ("os.", "sys.", "inspect.", "shutil.", "pathlib.", "io.", "posix.")) \
+                    and not (node.attr == "__dict__" and base in modules):
+                return None
             return f"uses {dotted}"
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
@@ -377,6 +399,11 @@ def _tampering(node, aliases, modules):
             return f"reaches {node.args[1].value!r} through {node.func.id}"
         if node.func.id == "open" and _write_mode(node):
             return "opens a file for writing"
+        if node.func.id == "open" and node.args and not (
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                and not node.args[0].value.startswith(("/proc", "/dev"))) \
+                and not isinstance(node.args[0], (ast.Name, ast.JoinedStr, ast.BinOp)):
+            return "opens a file descriptor or a process's files"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr in ("write_text", "write_bytes", "open") \
             and (node.func.attr != "open" or _write_mode(node)):

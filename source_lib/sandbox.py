@@ -155,7 +155,8 @@ def command(argv, *, cwd, course_root=None, library=False, writable=(), files=No
     if not root:
         bwrap += ["--unshare-user"]
     bwrap += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-              "--perms", "01777", "--size", str(limits.tmp_size), "--tmpfs", "/tmp"]
+              "--perms", "01777", "--size", str(limits.tmp_size), "--tmpfs", "/tmp",
+              "--perms", "01777", "--size", str(limits.tmp_size), "--tmpfs", "/dev/shm"]
     hidden = _hidden_dirs(course_root)
     for path in hidden:
         bwrap += ["--perms", "0755", "--tmpfs", str(path)]
@@ -227,6 +228,9 @@ def sandbox_env(**extra):
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "COURSE_HEADLESS": "1",
     }
+    # one thread per numerical library: submissions are graded side by side, and many
+    # threads on few cores slow small matrix products down by orders of magnitude
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     for key, value in os.environ.items():  # numerical libraries' settings (see the machine notes)
         if key.startswith(("OPENBLAS_", "OMP_", "MKL_")):
             env[key] = value

@@ -25,6 +25,11 @@ def conda_pins():
         if line.startswith("dependencies:"):
             in_deps = True
             continue
+        line = line.split("#")[0]
+        pip = re.match(r"\s+-\s+([A-Za-z0-9_.-]+)==(\S+)\s*$", line)   # the pip: section
+        if in_deps and pip:
+            pins[pip.group(1).lower()] = (pip.group(2), None)
+            continue
         match = re.match(r"\s+-\s+([A-Za-z0-9_.-]+)(?:=([^=\s]+))?(?:=(\S+))?\s*$", line)
         if in_deps and match:
             name, version, build = match.groups()

@@ -302,6 +302,7 @@ class Runner:
 
     def __init__(self):
         self.advice = []
+        self.prepared = set()     # exercises whose forbidden routines the worker has imported
         self.tampering = []       # set by the grader: reasons that fail every exercise
         self.static_shortcuts = {}  # set by the grader: exercise -> forbidden names in its code
 
@@ -321,6 +322,9 @@ class Runner:
             fail(f"{ex.name} uses {', '.join(found)}, which does this exercise for you.",
                  inputs=inputs, hint="write the computation yourself with NumPy array operations; "
                  "the point of the exercise is the algorithm.", error=ShortcutError)
+        if ex.forbidden and ex.name not in self.prepared:
+            self.request("prepare", None, label=label, forbidden=list(ex.forbidden))
+            self.prepared.add(ex.name)
         before = [_snapshot(a) for a in args]
         before_kw = {k: _snapshot(v) for k, v in kwargs.items()}
         reply = self.request("call", ex.time_limit, label=label, inputs=inputs,
@@ -493,11 +497,57 @@ class LocalRunner(Runner):
     def __init__(self, namespace):
         super().__init__()
         self.worker = wire.Worker(namespace, block_library=False)
+        self.read = set()
 
     def request(self, op, timeout, label="", inputs="", **fields):
         __tracebackhide__ = True
         with _alarm(timeout, label):
             return getattr(self.worker, f"op_{op}")(**fields)
+
+    def invoke(self, student, *args, **kwargs):
+        __tracebackhide__ = True
+        if student.exercise.name not in self.read:
+            self.read.add(student.exercise.name)
+            self._read_code(student)
+        return super().invoke(student, *args, **kwargs)
+
+    def _read_code(self, student):
+        """Read the student's function as grading reads it (shortcuts and tampering), from
+        its source and that of the functions of this notebook it uses."""
+        from source_lib.grader import Cell, read_code
+
+        namespace = self.worker.namespace
+        imports, sources, todo, seen = [], [], [student.name], set()
+        for name, value in list(namespace.items()):
+            if inspect.ismodule(value):
+                imports.append(f"import {value.__name__} as {name}")
+            elif callable(value) and getattr(value, "__module__", "__main__") not in ("__main__", None) \
+                    and getattr(value, "__name__", None):
+                imports.append(f"from {value.__module__} import {value.__name__} as {name}")
+        while todo:
+            name = todo.pop()
+            value = namespace.get(name)
+            if name in seen or not (inspect.isfunction(value) or inspect.isclass(value)) \
+                    or getattr(value, "__module__", None) != "__main__":
+                continue
+            seen.add(name)
+            try:
+                source = textwrap.dedent(inspect.getsource(value))
+            except (OSError, TypeError):
+                continue
+            sources.append(source)
+            todo += [n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)]
+        if not sources:
+            return
+        cells = [Cell("\n".join(imports), "instructor")] + [
+            Cell(source, "solution", student.name) for source in sources]
+        reading = read_code(cells, self._lesson_of(student))
+        self.tampering = reading.tampering
+        self.static_shortcuts.update(reading.shortcuts)
+
+    @staticmethod
+    def _lesson_of(student):
+        return student._lesson
 
 
 def _alarm(seconds, label):
@@ -687,7 +737,12 @@ def implemented(obj):
     """Whether ``obj`` (a function or class) no longer just raises NotImplementedError."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
-    except (OSError, TypeError, SyntaxError):
+    except (OSError, TypeError, SyntaxError):   # no source: read the bytecode
+        functions = [obj] if not isinstance(obj, type) else list(vars(obj).values())
+        for func in functions:
+            code = getattr(func, "__code__", None)
+            if code is not None and code.co_names == ("NotImplementedError",):
+                return False
         return callable(obj)
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -147,20 +147,42 @@ def outside_lines(source):
     return kept
 
 
+def jupyterlab_metadata():
+    """The notebook metadata JupyterLab writes when it runs a notebook with the course's
+    kernel: stored as such, opening a notebook marks nothing modified."""
+    import platform
+
+    return {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                       "name": "python3"},
+        "language_info": {"codemirror_mode": {"name": "ipython", "version": 3},
+                          "file_extension": ".py", "mimetype": "text/x-python", "name": "python",
+                          "nbconvert_exporter": "python", "pygments_lexer": "ipython3",
+                          "version": platform.python_version()},
+    }
+
+
 def is_clean(path):
-    """True if no code cell of the notebook has outputs or an execution count."""
+    """True if no code cell has outputs or an execution count, and the notebook's metadata
+    is JupyterLab's (the Python version aside: 3.11.x)."""
     nb = read(path)
-    return all(not c.get("outputs") and c.get("execution_count") is None
-               for c in nb.cells if c.cell_type == "code")
+    wanted = jupyterlab_metadata()
+    metadata = {k: v for k, v in nb.metadata.items() if k in wanted}
+    version = metadata.get("language_info", {}).get("version", "")
+    wanted["language_info"]["version"] = version
+    return metadata == wanted and version.startswith("3.11") and all(
+        not c.get("outputs") and c.get("execution_count") is None
+        for c in nb.cells if c.cell_type == "code")
 
 
 def clean(path):
-    """Strip outputs and execution counts from a notebook, in place."""
+    """Strip outputs and execution counts from a notebook and set JupyterLab's metadata."""
     nb = read(path)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+    nb.metadata.update(jupyterlab_metadata())
     nbformat.write(nb, str(path))
 
 
@@ -200,13 +222,13 @@ class Course:
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(notebook, target / f"{lesson}.ipynb")
 
-    def autograde(self, lesson, check=True):
+    def autograde(self, lesson, check=True, timeout=600):
         """Autograde every submission; return {student: {grade_id: (score, max)}}.
 
         With ``check=False`` a run that reports failed submissions is not an error
         (nbgrader grades the others, then exits non-zero); ``self.log`` keeps its output.
         """
-        proc = self.nbgrader("autograde", lesson, "--create", "--force", check=check)
+        proc = self.nbgrader("autograde", lesson, "--create", "--force", check=check, timeout=timeout)
         self.log = proc.stdout + proc.stderr
         from nbgrader.api import Gradebook
 
