@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 LESSONS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
-.PHONY: setup system lab test test-lib test-course release bench clean-notebooks
+.PHONY: setup system lab instructor test test-lib test-course release bench clean-notebooks
 
 setup: $(STAMP)
 
@@ -35,8 +35,15 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # Jupyter refuses root unless told; containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The student's JupyterLab: the lessons, without nbgrader's instructor tools (jupyter/student).
 lab: setup
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) course/
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(BIN)/jupyter lab $(ROOT_FLAG) course/
+
+# The instructor's JupyterLab, at the course root: Formgrader and Create Assignment.
+instructor: setup
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR)
 
 test: setup system
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

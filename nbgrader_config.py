@@ -11,9 +11,9 @@ sandbox (``source_lib.sandbox``). Nothing a submission does in its kernel change
 score or anyone else's. The sandbox needs bubblewrap (see the README).
 """
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
 from source_lib.grader import StartChecks, TrustedVerdicts
 from source_lib.sandbox import sandboxed_execute
@@ -42,6 +42,10 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+
+# Feedback shows every verdict and no line of the hidden tests (nbgrader's default shows
+# them: its issues #917 and #1363).
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # A student's runaway cell costs that cell, not the grading run. Each graded call
 # also has its own, shorter time limit (source_lib.checks).

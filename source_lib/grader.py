@@ -43,7 +43,7 @@ from source_lib.checks import Runner, Verdict, load, time_limit_failure
 from source_lib.testing import fail
 
 __all__ = ["TestCell", "Cell", "WorkerProcess", "RemoteRunner", "read_code", "parse_test",
-           "run_tests", "grade", "StartChecks", "TrustedVerdicts"]
+           "worker_sources", "run_tests", "grade", "StartChecks", "TrustedVerdicts"]
 
 WORKER_FILE = Path(wire.__file__).resolve()
 PYTHON = os.path.abspath(sys.executable)  # the venv's python, not the file it links to
@@ -318,7 +318,7 @@ def read_code(cells, lesson):
                if "." not in target or target.split(".")[0] in sys.modules}
     library = {name for name, target in aliases.items() if target.split(".")[0] == "source_lib"}
     for cell, tree in trees:
-        if cell.kind == "instructor" or tree is None:
+        if cell.kind in ("instructor", "setup") or tree is None:
             continue
         where = f"{'your cell' if cell.kind == 'student' else f'the cell of {cell.exercise}'}"
         for node in ast.walk(tree):
@@ -444,8 +444,12 @@ def _shortcuts(tree, forbidden, aliases, library):
         dotted = None
         if isinstance(node, ast.Attribute):
             dotted = _dotted(node, aliases)
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            on_module = isinstance(root, ast.Name) and root.id in aliases   # np.x, sp.special.x
             for name, owner_is_class in last.get(node.attr, []):
-                if owner_is_class or (dotted and _same_routine(dotted, name)):
+                if (owner_is_class and not on_module) or (dotted and _same_routine(dotted, name)):
                     found.append(name)
         elif isinstance(node, ast.Name):
             target = aliases.get(node.id)
@@ -497,7 +501,9 @@ def _same_routine(dotted, forbidden_name):
 
 @dataclass
 class Cell:
-    """A code cell of a submission: ``kind`` is "instructor", "solution", "student" or "test"."""
+    """A code cell of a submission: ``kind`` is "setup" (the instructor's first code cell),
+    "instructor" (a demo), "solution", "student" (a cell the student added or changed) or
+    "test"."""
 
     source: str
     kind: str
@@ -530,6 +536,16 @@ def parse_test(grade_id, source):
                      "grading cannot know which checks it stands for")
 
 
+WORKER_KINDS = ("setup", "solution", "student")
+
+
+def worker_sources(cells):
+    """The cells the worker runs: the set-up cell, the solution cells and the student's own
+    cells. The lesson's demos do not run there (the kernel runs them): functions may use
+    the set-up cell's imports and the student's own cells, as the test cells may."""
+    return [c.source for c in cells if c.kind in WORKER_KINDS]
+
+
 def run_tests(lesson, tests, runner, reading=None):
     """The verdict of every test cell, ``{grade_id: Verdict}``, with ``runner``."""
     if reading is not None:
@@ -553,8 +569,8 @@ def grade(lesson, tests, cells, course_root=None, process=None):
     process : WorkerProcess, optional
         A worker already started on these cells.
     """
-    code = [c for c in cells if c.kind != "test"]
-    process = process or WorkerProcess([c.source for c in code], course_root)
+    code = [c for c in cells if c.kind in WORKER_KINDS]
+    process = process or WorkerProcess(worker_sources(cells), course_root)
     runner = RemoteRunner(process)
     reading = read_code(cells, lesson)
     try:
@@ -567,7 +583,7 @@ def grade(lesson, tests, cells, course_root=None, process=None):
         "risky": reading.risky,
         "events": runner.events,
         "startup_errors": [f"{code[i].kind} cell {i}: {m}" for i, m in process.startup_errors
-                           if code[i].kind != "instructor"][:20],
+                           if code[i].kind != "setup"][:20],
         "startup_failure": process.startup_failure,
     }
     return verdicts, review
@@ -625,6 +641,7 @@ class _Submission:
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
+            setup = not cells
             meta = cell.metadata.get("nbgrader", {})
             gid = meta.get("grade_id")
             if gid in self.points:
@@ -633,7 +650,7 @@ class _Submission:
                 cells.append(Cell(cell.source, "solution", gid))
             elif cell.source in self.instructor_code or (gid in self.sources and self.sources[gid][2]):
                 cells.append(Cell(self.sources[gid][0] if gid in self.sources else cell.source,
-                                  "instructor"))
+                                  "setup" if setup else "instructor"))
             else:
                 cells.append(Cell(cell.source, "student"))
         return cells
@@ -648,8 +665,7 @@ def _start_checks_class():
         def preprocess(self, nb, resources):
             submission = _Submission(nb, resources, self.config)
             if submission.lesson is not None:
-                process = WorkerProcess([c.source for c in submission.cells if c.kind != "test"],
-                                        submission.course_root)
+                process = WorkerProcess(worker_sources(submission.cells), submission.course_root)
                 process.start()
                 resources["course_checks"] = (submission, process)
             return nb, resources

@@ -58,11 +58,17 @@ class Limits:
 
 
 _uids = itertools.count()
+UIDS_PER_PROCESS = 100
+
+
+def uid_base(pid):
+    """The first of the user ids that the sandboxes of grading process ``pid`` use."""
+    return 3_000_000 + (pid % 100_000) * UIDS_PER_PROCESS
 
 
 def _sandbox_uid():
     """A user id that no other sandbox of this machine uses at the same time."""
-    return 3_000_000 + (os.getpid() % 100_000) * 100 + next(_uids) % 100
+    return uid_base(os.getpid()) + next(_uids) % UIDS_PER_PROCESS
 
 
 @functools.lru_cache(maxsize=1)
@@ -230,7 +236,8 @@ def sandbox_env(**extra):
     }
     # one thread per numerical library: submissions are graded side by side, and many
     # threads on few cores slow small matrix products down by orders of magnitude
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               JOBLIB_MULTIPROCESSING="0")   # joblib would warn on stderr about its pool
     for key, value in os.environ.items():  # numerical libraries' settings (see the machine notes)
         if key.startswith(("OPENBLAS_", "OMP_", "MKL_")):
             env[key] = value

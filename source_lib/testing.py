@@ -43,6 +43,8 @@ import warnings
 
 import numpy as np
 
+from source_lib.worker import Remote
+
 __all__ = [
     "Exercise",
     "ExerciseFailure",
@@ -101,6 +103,8 @@ def describe(value, max_elements=12):
         return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
     if isinstance(value, np.random.Generator):
         return "a numpy random Generator"
+    if isinstance(value, Remote):   # an object of the student's code (an instance, a model)
+        return repr(value)
     if callable(value):
         return getattr(value, "__name__", "a function")
     text = repr(value)

@@ -525,7 +525,12 @@ class _BlockLibrary:
         module = types.ModuleType(spec.name)
         module.__path__ = []
         record = self.record
-        module.__getattr__ = lambda attr, name=spec.name: _Blocked(f"{name}.{attr}", record)
+        def blocked(attr, name=spec.name):
+            if attr.startswith("__"):   # __file__, __spec__...: what importers ask modules
+                raise AttributeError(attr)
+            return _Blocked(f"{name}.{attr}", record)
+
+        module.__getattr__ = blocked
         return module
 
     def exec_module(self, module):

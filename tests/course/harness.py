@@ -114,7 +114,7 @@ def grading_cells(nb):
         elif is_solution(cell):
             cells.append(Cell(cell.source, "solution", info["grade_id"]))
         else:
-            cells.append(Cell(cell.source, "instructor"))
+            cells.append(Cell(cell.source, "instructor" if cells else "setup"))
     return cells, tests
 
 
@@ -202,8 +202,15 @@ class Course:
     def nbgrader(self, *args, timeout=600, check=True):
         env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **HEADLESS_ENV)
         cmd = [str(BIN / "nbgrader"), *args, "--log-level=WARN"]
-        proc = subprocess.run(cmd, cwd=self.root, env=env, capture_output=True, text=True,
-                              timeout=timeout)
+        with subprocess.Popen(cmd, cwd=self.root, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) as popen:
+            self.pid = popen.pid   # the sandboxes' user ids derive from it (source_lib.sandbox)
+            try:
+                stdout, stderr = popen.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                popen.kill()
+                raise
+        proc = subprocess.CompletedProcess(cmd, popen.returncode, stdout, stderr)
         if check and proc.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n"
                                f"{proc.stdout}\n{proc.stderr}")

@@ -16,8 +16,10 @@
 Tests of one lesson share an xdist group, so one worker owns its grading worker.
 """
 
+import html
 import importlib
 import json
+import re
 
 import nbformat
 import numpy as np
@@ -26,7 +28,8 @@ from harness import (COURSE, SOLUTIONS, Course, Lesson, bad_outputs, block_lines
                      is_clean, lessons, meta, notebook_path, outside_lines, read)
 
 from source_lib.checks import VALIDATION, LocalRunner, load
-from source_lib.grader import Cell, RemoteRunner, WorkerProcess, read_code, run_tests
+from source_lib.grader import (Cell, RemoteRunner, WorkerProcess, read_code, run_tests,
+                               worker_sources)
 
 LESSONS = lessons()
 
@@ -158,6 +161,10 @@ def test_test_cells_run_the_check_module(lesson):
             assert ex.parts[VALIDATION].points <= ex.points / 4, \
                 f"{lesson}: validation is more than a quarter of {name}'s points"
     assert len({t.seed for t in tests}) == len(tests), f"{lesson}: two test cells share a seed"
+    for cell in nb.cells:   # its release stub raises: Run All must go on to the self-check
+        if meta(cell).get("grade_id") == "quiz_answers":
+            assert "raises-exception" in cell.metadata.get("tags", []), \
+                f"{lesson}: tag the quiz_answers cell raises-exception"
 
 
 # 4 ------------------------------------------------------------------------- #
@@ -170,6 +177,24 @@ def test_solution_runs_cleanly_and_gets_full_marks(lesson, graded):
     lost = {k: v for k, v in scores["solution"].items() if v[0] != v[1]}
     assert scores["solution"], f"{lesson} has no graded cells"
     assert not lost, f"the solution of {lesson} loses points in {lost}"
+
+
+@pytest.mark.parametrize("lesson", lesson_params())
+def test_feedback_shows_verdicts_and_hides_the_hidden_tests(lesson, graded):
+    course, _, _ = graded(lesson)
+    course.nbgrader("generate_feedback", lesson, "--force")
+    hidden = {line.strip() for cell in read(notebook_path(lesson)).cells
+              for line in block_lines(cell.source, "hidden") if line.strip()}
+    pages = {}
+    for student in ("solution", "untouched"):
+        page = course.root / "feedback" / student / lesson / f"{lesson}.html"
+        assert page.exists(), f"no feedback for {student}"
+        pages[student] = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))  # the text shown
+    for student, text in pages.items():
+        assert "HIDDEN TESTS" not in text, f"{lesson}: the feedback of {student} shows hidden tests"
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{lesson}: the feedback of {student} shows hidden lines {leaked[:3]}"
+    assert "not implemented yet" in pages["untouched"], "the feedback must show why points were lost"
 
 
 @pytest.mark.parametrize("lesson", lesson_params())
@@ -214,7 +239,7 @@ class Session:
         self.namespace = {"__name__": "__main__"}
         for source in [self.spec.setup, *self.spec.solutions.values()]:
             exec(compile(source, "<solution cell>", "exec"), self.namespace)  # noqa: S102
-        self.process = WorkerProcess([c.source for c in self.cells if c.kind != "test"])
+        self.process = WorkerProcess(worker_sources(self.cells))
         self.process.start()
 
     def define(self, source):
