@@ -11,6 +11,8 @@ sandbox (``source_lib.sandbox``). Nothing a submission does in its kernel change
 score or anyone else's. The sandbox needs bubblewrap (see the README).
 """
 
+import warnings
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                     GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
@@ -19,6 +21,11 @@ from source_lib.grader import StartChecks, TrustedVerdicts
 from source_lib.sandbox import sandboxed_execute
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
+
+# nbgrader 0.9 uses SQLAlchemy 1.x idioms that SQLAlchemy 2 warns about on every grade
+# (cascading backrefs, "not in session"): harmless, and they bury the lines that matter.
+warnings.filterwarnings("ignore", module="nbgrader.api")
+warnings.filterwarnings("ignore", message=".*not in session.*")
 
 c.CourseDirectory.course_id = "math-of-deep-learning"
 c.CourseDirectory.source_directory = "solutions"

@@ -143,3 +143,88 @@ def test_worker_hides_the_course_library():
     finally:
         sys.meta_path[:] = meta_path
         sys.modules.update(saved)
+
+
+# --------------------------------------------------------------------------- #
+# Routines that make no Python call, found by reading the student's bytecode
+# --------------------------------------------------------------------------- #
+
+FORBIDDEN = [scipy.special.entr, scipy.special.rel_entr, scipy.special.kl_div,
+             scipy.special.xlogy, torch.Tensor.softmax, np.random.Generator.choice]
+
+
+def uses_attribute(p):
+    return scipy.special.rel_entr(p, p).sum()
+
+
+def uses_local_import(p):
+    from scipy.special import xlogy as renamed
+    return -renamed(p, p).sum()
+
+
+def helper_with_ufunc(p):
+    from scipy.special import entr
+    return entr(p)
+
+
+def uses_helper(p):
+    return helper_with_ufunc(p).sum()
+
+
+def uses_tensor_method(z):
+    return torch.from_numpy(z).softmax(-1).numpy()
+
+
+def uses_default(p, f=scipy.special.kl_div):
+    return f(p, p)
+
+
+def uses_choice(p):
+    return np.random.default_rng(0).choice(len(p), p=p)
+
+
+def uses_closure():
+    f = scipy.special.entr
+
+    def inner(p):
+        return f(p).sum()
+
+    return inner
+
+
+def own_xlogy(p):
+    def xlogy(a, b):
+        return np.where(a > 0, a * np.log(np.where(a > 0, b, 1.0)), 0.0)
+
+    return -xlogy(p, p).sum(-1)
+
+
+class UsesMethod:
+    def step(self, p):
+        return scipy.special.entr(p)
+
+
+@pytest.mark.parametrize("func, name", [
+    (uses_attribute, "scipy.special.rel_entr"),
+    (uses_local_import, "scipy.special.xlogy"),
+    (uses_helper, "scipy.special.entr"),
+    (uses_tensor_method, "torch.Tensor.softmax"),
+    (uses_default, "scipy.special.kl_div"),
+    (uses_choice, "np.random.Generator.choice"),
+    (uses_closure(), "scipy.special.entr"),
+    (UsesMethod, "scipy.special.entr"),
+])
+def test_static_shortcuts_finds_routines_however_reached(func, name):
+    assert wire.static_shortcuts(func, FORBIDDEN) == [name]
+
+
+def test_static_shortcuts_accepts_own_code():
+    assert wire.static_shortcuts(own_xlogy, FORBIDDEN) == []
+
+
+def test_the_profile_is_restored_after_a_call():
+    import sys
+
+    before = sys.getprofile()
+    wire.guarded_call(np.linalg.norm, (np.eye(2),), {}, forbidden=[np.linalg.eigh])
+    assert sys.getprofile() is before
