@@ -60,9 +60,7 @@ def _as_labels(y, n, num_classes, name="y"):
     if arr.shape[0] != n:
         raise ValueError(f"{name} must hold one label per row of the scores ({n}); "
                          f"got {arr.shape[0]}")
-    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-        arr = arr.astype(np.int64)
-    if arr.dtype.kind not in "iu":
+    if arr.dtype.kind not in "iu":   # as lesson 04's softmax_cross_entropy: no float labels
         raise ValueError(f"{name} must hold integer class indices; got dtype {arr.dtype}")
     if arr.size and (arr.min() < 0 or arr.max() >= num_classes):
         raise ValueError(f"{name} must hold class indices in [0, {num_classes - 1}]; "

@@ -40,13 +40,14 @@ from pathlib import Path
 from source_lib import sandbox
 from source_lib import worker as wire
 from source_lib.checks import Runner, Verdict, load, time_limit_failure
-from source_lib.testing import fail
+from source_lib.testing import TimeLimitError, fail
 
 __all__ = ["TestCell", "Cell", "WorkerProcess", "RemoteRunner", "read_code", "parse_test",
            "worker_sources", "run_tests", "grade", "StartChecks", "TrustedVerdicts"]
 
 WORKER_FILE = Path(wire.__file__).resolve()
 PYTHON = os.path.abspath(sys.executable)  # the venv's python, not the file it links to
+BUDGET = 120.0          # seconds of calls into one submission's code, all checks together
 STARTUP_LIMIT = 60.0    # seconds for the worker to run the submission's cells (a kernel cell's limit)
 
 
@@ -91,7 +92,7 @@ class WorkerProcess:
             argv = [PYTHON, "-I", str(WORKER_FILE)]
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
-        self.buffer = b""
+        self.buffer = bytearray()
         self.startup = time.monotonic() + STARTUP_LIMIT
         self._send({"op": "run_cells", "cells": self.cells})
 
@@ -141,17 +142,18 @@ class WorkerProcess:
                 if size > wire.MAX_MESSAGE:
                     raise WorkerDied("a message that is too big")
                 if len(self.buffer) >= 8 + size:
-                    data, self.buffer = self.buffer[8:8 + size], self.buffer[8 + size:]
+                    data = bytes(self.buffer[8:8 + size])
+                    del self.buffer[:8 + size]
                     try:
                         message = json.loads(data.decode("utf-8"))
-                    except (UnicodeDecodeError, json.JSONDecodeError):
+                    except (UnicodeDecodeError, ValueError, RecursionError):
                         raise WorkerDied("a message that is not JSON") from None
                     if not isinstance(message, dict):
                         raise WorkerDied("a message that is not an object")
                     return message
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WorkerTimeout()
+            # what already waits in the pipe counts, however late it is read (the reply to
+            # the cells is read after the kernel has run the whole notebook)
+            remaining = max(0.0, deadline - time.monotonic())
             ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 raise WorkerTimeout()
@@ -198,8 +200,21 @@ class RemoteRunner(Runner):
         self.process = process
         self.process.on_restart = self.prepared.clear
         self.events = []   # time-outs and crashes, for the instructor's review
+        self.spent = 0.0   # seconds of calls so far (BUDGET at most)
 
     def request(self, op, timeout, label="", inputs="", **fields):
+        if self.spent > BUDGET:
+            fail(f"{label} was not run: your functions used up the {BUDGET:g} s that grading gives "
+                 "one submission's calls.", hint="look for slow loops or sleeps in your functions.",
+                 error=TimeLimitError)
+        start = time.monotonic()
+        try:
+            reply = self._request(op, timeout, label, inputs, fields)
+        finally:
+            self.spent += time.monotonic() - start
+        return reply
+
+    def _request(self, op, timeout, label, inputs, fields):
         try:
             reply = self.process.request({"op": op, **fields}, timeout or STARTUP_LIMIT)
         except WorkerTimeout:
@@ -246,8 +261,17 @@ TAMPER_ATTRIBUTES = {
     "set_custom_exc", "input_transformers_post", "input_transformers_cleanup",
     "ast_transformers", "register_magic_function", "setrecursionlimit", "setswitchinterval",
     "set_asyncgen_hooks", "addaudithook", "audit", "stdout", "stderr", "__dict__", "read",
-    "fdopen", "open", "pipe", "FileIO", "attrgetter", "methodcaller",
+    "fdopen", "open", "pipe", "FileIO", "attrgetter", "methodcaller", "getprofile", "gettrace",
+    "getmembers", "__getattribute__", "__getattr__", "__mro__", "__bases__", "__base__",
+    "__reduce__", "__reduce_ex__", "__self__", "__func__", "__wrapped__", "__loader__",
+    "__spec__", "__import__", "__class_getitem__", "__init_subclass__", "f_code", "gi_code",
 }
+# modules that tamper, reached as attributes of other modules (logging.threading)
+TAMPER_MODULE_ATTRIBUTES = {"threading", "_thread", "multiprocessing", "concurrent", "asyncio",
+                            "subprocess", "ctypes", "gc", "signal", "importlib", "builtins",
+                            "socket", "pickle", "marshal", "faulthandler", "sysconfig", "mmap",
+                            "fcntl", "pty", "selectors"}
+DANGEROUS_OWNERS = {"os", "sys", "inspect", "shutil", "pathlib", "io", "_io", "posix", "nt"}
 # common method names: tampering only on the modules that make them dangerous
 GUARDED_ATTRIBUTES = {"write", "remove", "unlink", "rename", "replace", "stack", "kill", "modules",
                       "stdout", "stderr", "system", "link", "truncate", "dup", "mkdir", "makedirs",
@@ -290,16 +314,35 @@ def _aliases(trees):
     return aliases
 
 
+UNREADABLE = object()   # a cell the reader cannot parse although it is valid Python
+
+
 def _parse(source):
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-        source = TransformerManager().transform_cell(source)
-    except Exception:  # noqa: BLE001
-        pass
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):   # the worker cannot run it either
-        return None
+    """The cell's syntax tree (as the worker sees it, IPython syntax transformed), None for
+    a syntax error (the worker cannot run it either), or UNREADABLE when parsing fails
+    otherwise (nesting too deep, too big): such a cell is not run unread."""
+    import threading
+
+    result = []
+
+    def parse():   # in a fresh thread, so that the depth of the caller's stack cannot matter
+        text = source
+        try:
+            from IPython.core.inputtransformer2 import TransformerManager
+            text = TransformerManager().transform_cell(text)
+        except Exception:  # noqa: BLE001 - the worker falls back to the text as it is too
+            pass
+        try:
+            result.append(ast.parse(text))
+        except SyntaxError:
+            result.append(None)
+        except (ValueError, RecursionError, MemoryError):
+            result.append(UNREADABLE)
+
+    thread = threading.Thread(target=parse)
+    thread.start()
+    thread.join()
+    return result[0] if result else UNREADABLE
 
 
 def read_code(cells, lesson):
@@ -313,7 +356,7 @@ def read_code(cells, lesson):
     """
     reading = CodeReading()
     trees = [(c, _parse(c.source)) for c in cells if c.kind != "test"]
-    aliases = _aliases(t for _, t in trees if t is not None)
+    aliases = _aliases(t for _, t in trees if t is not None and t is not UNREADABLE)
     modules = {name for name, target in aliases.items()
                if "." not in target or target.split(".")[0] in sys.modules}
     library = {name for name, target in aliases.items() if target.split(".")[0] == "source_lib"}
@@ -321,6 +364,11 @@ def read_code(cells, lesson):
         if cell.kind in ("instructor", "setup") or tree is None:
             continue
         where = f"{'your cell' if cell.kind == 'student' else f'the cell of {cell.exercise}'}"
+        if tree is UNREADABLE:
+            reading.tampering.append(f"{where.capitalize()} cannot be read (it is nested too deeply "
+                                     "or too big), so it cannot be graded; every exercise of this "
+                                     "notebook fails.")
+            continue
         for node in ast.walk(tree):
             reason = _tampering(node, aliases, modules)
             if reason:
@@ -373,14 +421,22 @@ def _tampering(node, aliases, modules):
             if isinstance(value, ast.Name) and value.id in REFLECTIVE:
                 return f"passes {value.id} around"
     if isinstance(node, ast.Attribute):
+        dotted = _dotted(node, aliases) or f"….{node.attr}"
         if node.attr in TAMPER_ATTRIBUTES:
-            dotted = _dotted(node, aliases) or f"….{node.attr}"
             base = node.value.id if isinstance(node.value, ast.Name) else None
-            if node.attr in GUARDED_ATTRIBUTES and not dotted.startswith(
-                    ("os.", "sys.", "inspect.", "shutil.", "pathlib.", "io.", "posix.")) \
+            owners = set(dotted.split(".")[:-1])
+            if node.attr in GUARDED_ATTRIBUTES and not owners & DANGEROUS_OWNERS \
                     and not (node.attr == "__dict__" and base in modules):
                 return None
             return f"uses {dotted}"
+        if node.attr in TAMPER_MODULE_ATTRIBUTES:
+            return f"uses {dotted}"
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if node.attr.startswith("_") and not node.attr.startswith("__") \
+                and isinstance(root, ast.Name) and root.id in modules:
+            return f"uses the private name {dotted}"
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in targets:
@@ -397,8 +453,13 @@ def _tampering(node, aliases, modules):
                 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str) \
                 and (node.args[1].value in TAMPER_ATTRIBUTES or node.args[1].value.startswith("__")):
             return f"reaches {node.args[1].value!r} through {node.func.id}"
-        if node.func.id == "open" and _write_mode(node):
+        if node.func.id == "open" and (_write_mode(node) or any(k.arg is None for k in node.keywords)):
             return "opens a file for writing"
+        if node.func.id == "open" and node.args and any(
+                isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and ("/proc" in n.value or "/dev" in n.value or "/fd" in n.value)
+                for n in ast.walk(node.args[0])):
+            return "opens a process's files"
         if node.func.id == "open" and node.args and not (
                 isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
                 and not node.args[0].value.startswith(("/proc", "/dev"))) \
@@ -476,6 +537,13 @@ def _shortcuts(tree, forbidden, aliases, library):
                     found.append(name)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
             found += [f for f in forbidden if node.value == f]
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and (
+                node.func.id.endswith(("Error", "Exception", "Warning")) or node.func.id == "print")):
+            for arg in node.args:   # a routine's name handed to a call (x.__getattribute__("softmax"))
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value in last:
+                    found += [name for name, _ in last[arg.value]]
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            found += [f for f in forbidden if f.rsplit(".", 1)[0] == node.module]
     return list(dict.fromkeys(found))
 
 

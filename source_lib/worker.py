@@ -44,7 +44,7 @@ import warnings
 
 import numpy as np
 
-MAX_MESSAGE = 1 << 26  # 64 MiB: a bigger message is an error, not a memory bomb
+MAX_MESSAGE = 1 << 24  # 16 MiB: a bigger message is an error, not a memory bomb
 _NUMERIC_KINDS = "biufc"
 _GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
 
@@ -470,7 +470,8 @@ def guarded_call(func, args, kwargs, forbidden=(), files=(), static=True):
     calls = list(dict.fromkeys(watcher.calls))
     if static and unwatched:
         target = getattr(func, "__self__", None) if inspect.ismethod(func) else func
-        target = type(target) if target is not None and not callable(target) else target
+        if target is not None and not (inspect.isfunction(target) or inspect.isclass(target)):
+            target = type(target)   # an instance (a callable object): read its class
         try:
             calls += [c for c in static_shortcuts(target, unwatched) if c not in calls]
         except Exception:  # noqa: BLE001 - code that cannot be read is found by the trusted side
@@ -621,7 +622,7 @@ class Worker:
                    for key, value in list(enumerate(args)) + list(kwargs.items())
                    if isinstance(value, dict)}
         self.op_prepare(forbidden)
-        routines = [r for r in (self.routines[name] for name in forbidden) if r is not None]
+        routines = [r for r in (self.routines.get(name) for name in forbidden) if r is not None]
         self.library_calls = []
         try:
             outcome = guarded_call(func, args, kwargs, routines, files)
@@ -639,10 +640,11 @@ class Worker:
         return reply
 
     def op_prepare(self, forbidden):
-        """Import the forbidden routines now, so that their imports do not count against
-        the time limit of the first call."""
+        """Find the forbidden routines of modules the student's code has imported, before
+        the first timed call. A module it has not imported yet is not imported for it (a
+        student importing it inside a function is found by reading the code)."""
         for name in forbidden:
-            if name not in self.routines:
+            if self.routines.get(name) is None and name.split(".")[0] in sys.modules:
                 self.routines[name] = resolve(name)
         return {}
 

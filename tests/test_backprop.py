@@ -161,9 +161,13 @@ def test_softmax_loss_leaves_its_inputs_alone():
     np.testing.assert_array_equal(y, before[1])
 
 
-def test_softmax_loss_accepts_integral_float_labels():
+def test_float_labels_are_rejected_as_in_lesson_04():
     logits = np.array([[1.0, 2.0], [0.5, -1.0]])
-    assert bp.softmax_loss(logits, np.array([1.0, 0.0]))[0] == bp.softmax_loss(logits, [1, 0])[0]
+    with pytest.raises(ValueError, match="integer class indices"):
+        bp.softmax_loss(logits, np.array([1.0, 0.0]))
+    from source_lib.information import softmax_cross_entropy
+    with pytest.raises(ValueError):
+        softmax_cross_entropy(logits, np.array([1.0, 0.0]))
 
 
 @pytest.mark.parametrize("logits, y, fragment", [

@@ -173,3 +173,40 @@ def test_reflection_on_ones_own_object_is_fine():
               "    return 2 * x")
     r = reading(source)
     assert not r.tampering and r.risky
+
+
+# --------------------------------------------------------------------------- #
+# Holes found by an adversarial review, closed
+# --------------------------------------------------------------------------- #
+
+@pytest.mark.parametrize("source", [
+    "_ = " + "-" * 3000 + "1\nimport sys",                       # too deep for the reader
+    "import sys\nw = sys.getprofile()",
+    "import logging\nlogging.threading.Thread",
+    "import inspect, scipy.special\ndict(inspect.getmembers(scipy.special))",
+    "import torch\ntorch._log_softmax",
+    "import torch\ntorch._C._nn.cross_entropy_loss",
+    "f = open(4, **{'mode': 'wb'})",
+    "fd = 4\nf = open(f'/proc/self/fd/{fd}')",
+    "x = [].__class__.__mro__",
+])
+def test_review_holes_are_tampering(source):
+    assert reading(source).tampering, source
+
+
+@pytest.mark.parametrize("source, found", [
+    ("import torch\ndef double(x):\n    return torch.as_tensor(x).__getattribute__('softmax')(0)",
+     "torch.Tensor.softmax"),
+    ("from scipy.special import *\ndef double(x):\n    return softmax(x)", "scipy.special.softmax"),
+])
+def test_review_holes_are_shortcuts_or_tampering(source, found):
+    r = reading(source)
+    assert r.tampering or any(found in f for f in r.shortcuts.get("double", [])), (r.tampering, r.shortcuts)
+
+
+def test_deep_stacks_do_not_hide_a_cell():
+    def deep(n):
+        return reading("_ = " + "-" * 2900 + "1\nimport sys\nsys.setprofile(None)") if n == 0 \
+            else deep(n - 1)
+
+    assert deep(60).tampering

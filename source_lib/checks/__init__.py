@@ -115,11 +115,6 @@ class Exercise:
             sig = sig.replace(parameters=params[1:])
         return sig
 
-    def reference_file(self):
-        """The course library's files, all forbidden to the student's code (grading hides
-        the whole library), but for the machinery that runs the checks themselves."""
-        return library_files()
-
 
 @dataclass
 class Choice:
@@ -205,7 +200,7 @@ class Student:
         __tracebackhide__ = True
         got = self(*args, **kwargs)
         expected = self.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        inputs = self.describe_call(args, kwargs)
+        inputs = _Lazy(lambda: self.describe_call(args, kwargs))
         if outputs is not None and isinstance(expected, tuple):
             if not isinstance(got, tuple) or len(got) != len(expected):
                 fail(f"{self.name} should return a tuple ({', '.join(outputs)}).",
@@ -224,13 +219,13 @@ class Student:
         __tracebackhide__ = True
         got = self(*args, **kwargs)
         assert_close(got, expected, rtol=rtol, atol=atol, what=what or f"the result of {self.name}",
-                     inputs=self.describe_call(args, kwargs), hint=hint)
+                     inputs=_Lazy(lambda: self.describe_call(args, kwargs)), hint=hint)
         return got
 
     def check_raises(self, exception, *args, hint=None, **kwargs):
         """Assert that the student's function raises ``exception`` for these inputs."""
         __tracebackhide__ = True
-        inputs = self.describe_call(args, kwargs)
+        inputs = _Lazy(lambda: self.describe_call(args, kwargs))
         try:
             result = self(*args, **kwargs)
         except StudentError as err:
@@ -259,7 +254,8 @@ class Student:
 
 
 def library_files():
-    """The reference library's source files (``source_lib/*.py`` but the check machinery)."""
+    """The reference library's source files (``source_lib/*.py`` but the check machinery),
+    all forbidden to the student's code (grading hides the whole library)."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     machinery = {"worker.py", "testing.py", "grader.py", "sandbox.py", "__init__.py"}
     return sorted(os.path.join(here, name) for name in os.listdir(here)
@@ -311,6 +307,7 @@ class Runner:
     def __init__(self):
         self.advice = []
         self.prepared = set()     # exercises whose forbidden routines the worker has imported
+        self.watched_files = library_files()   # calls into these fail (the reference library)
         self.tampering = []       # set by the grader: reasons that fail every exercise
         self.static_shortcuts = {}  # set by the grader: exercise -> forbidden names in its code
 
@@ -321,7 +318,7 @@ class Runner:
         __tracebackhide__ = True
         ex = student.exercise
         label = f"{ex.name}.{method_name}" if method_name else ex.name
-        inputs = student.describe_call(args, kwargs, method=method_name, label=label)
+        inputs = _Lazy(lambda: student.describe_call(args, kwargs, method=method_name, label=label))
         if self.tampering:
             fail(self.tampering[0], hint="grading runs your functions apart from the tests; code "
                  "that tries to change how it is graded earns no point.")
@@ -339,7 +336,7 @@ class Runner:
                              target=target, method=method,
                              args=wire.encode(list(args), functions=True),
                              kwargs=wire.encode(dict(kwargs), functions=True),
-                             forbidden=list(ex.forbidden), files=ex.reference_file())
+                             forbidden=list(ex.forbidden), files=self.watched_files)
         if reply.get("missing"):
             fail(f"{ex.name} is not defined: run its cell (and the set-up cell at the top) first.",
                  hint="if you renamed it, give it back the name the exercise asks for.")
@@ -376,7 +373,9 @@ class Runner:
         """Fail on a modified input; write a permitted change back to the caller's object."""
         __tracebackhide__ = True
         if isinstance(original, np.random.Generator):
-            original.bit_generator.state = after.bit_generator.state
+            # the caller's generator moves on, by one draw, whatever the student's code did
+            # with its copy: its state must not be the student's to choose
+            original.random()
             return
         if name in student.exercise.mutable:
             _write_back(original, after)
@@ -416,6 +415,20 @@ class Runner:
                                f"{err['message']}\n  where:    {err.get('traceback', '').strip()}",
                                err["type"])
         return self.decode(student, reply["result"], [])
+
+
+class _Lazy:
+    """Text computed when first shown (describing a call's inputs costs more than the call)."""
+
+    def __init__(self, make):
+        self._make, self._text = make, None
+
+    def __str__(self):
+        if self._text is None:
+            self._text = self._make()
+        return self._text
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
 
 
 def _argument_names(sig, args, kwargs):

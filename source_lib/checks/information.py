@@ -22,9 +22,12 @@ SOFTMAXES = [
     "torch.special.softmax", "torch.special.log_softmax", "torch.special.logsumexp",
     "torch.nn.functional.softmax", "torch.nn.functional.log_softmax",
     "torch.Tensor.softmax", "torch.Tensor.log_softmax", "torch.Tensor.logsumexp",
+    "torch.logcumsumexp", "numpy.logaddexp2", "torch.nn.Softmax", "torch.nn.LogSoftmax",
+    "torch.distributions.Categorical", "sklearn.utils.extmath.softmax",
 ]
 LOSSES = ["torch.nn.functional.cross_entropy", "torch.nn.functional.nll_loss",
-          "torch.nn.functional.kl_div", "sklearn.metrics.log_loss"]
+          "torch.nn.functional.kl_div", "sklearn.metrics.log_loss", "torch.nn.CrossEntropyLoss",
+          "torch.nn.NLLLoss", "torch.nn.KLDivLoss"]
 ENTROPIES = ["scipy.stats.entropy", "scipy.special.entr", "scipy.special.rel_entr",
              "scipy.special.kl_div", "scipy.special.xlogy", "torch.special.entr", "torch.xlogy",
              "torch.special.xlogy", "torch.Tensor.xlogy"] + LOSSES
