@@ -379,17 +379,53 @@ def read_code(cells, lesson):
             risk = _risky(node)
             if risk:
                 reading.risky.append(f"{where}, line {getattr(node, 'lineno', '?')}: {risk}")
-        targets = [cell.exercise] if cell.kind == "solution" else list(lesson.exercises)
-        for name in targets:
-            ex = lesson.exercises.get(name)
-            if ex is None:
+    # Shortcuts count for an exercise when its own cell, or code of the student's that its
+    # cell uses (by name, transitively), refers to them: a scratch cell does not count.
+    code = [(c, t) for c, t in trees if c.kind in ("solution", "student")
+            and t is not None and t is not UNREADABLE]
+    definitions = {}
+    for _, tree in code:
+        for stmt in tree.body:
+            for name in _defined_names(stmt):
+                definitions.setdefault(name, []).append(stmt)
+    for cell, tree in code:
+        if cell.kind != "solution" or cell.exercise not in lesson.exercises:
+            continue
+        ex = lesson.exercises[cell.exercise]
+        nodes, seen, todo = [tree], set(), _used_names(tree)
+        while todo:
+            name = todo.pop()
+            if name in seen:
                 continue
-            found = _shortcuts(tree, ex.forbidden, aliases, library)
-            if found:
-                reading.shortcuts.setdefault(name, [])
-                reading.shortcuts[name] += [f for f in found if f not in reading.shortcuts[name]]
+            seen.add(name)
+            for stmt in definitions.get(name, []):
+                if all(stmt is not n for n in nodes) and not any(stmt in t.body for t in nodes if isinstance(t, ast.Module)):
+                    nodes.append(stmt)
+                    todo |= _used_names(stmt)
+        found = []
+        for node in nodes:
+            found += [f for f in _shortcuts(node, ex.forbidden, aliases, library) if f not in found]
+        if found:
+            reading.shortcuts.setdefault(ex.name, [])
+            reading.shortcuts[ex.name] += [f for f in found if f not in reading.shortcuts[ex.name]]
     reading.tampering = list(dict.fromkeys(reading.tampering))
     return reading
+
+
+def _defined_names(stmt):
+    """The names a top-level statement binds (a def, a class, an assignment, an import)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return [a.asname or a.name.split(".")[0] for a in stmt.names]
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return []
+
+
+def _used_names(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def _tampering(node, aliases, modules):

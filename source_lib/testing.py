@@ -33,6 +33,10 @@ __all__ = [
 class ExerciseFailure(AssertionError):
     """A student's function gave a wrong answer; the message explains how."""
 
+    def _render_traceback_(self):
+        """What IPython shows: the message alone, not the frames of the course's checks."""
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
+
 
 class ShortcutError(ExerciseFailure):
     """A student's function called a routine that the exercise asks to write."""

@@ -210,3 +210,12 @@ def test_deep_stacks_do_not_hide_a_cell():
             else deep(n - 1)
 
     assert deep(60).tampering
+
+
+def test_a_scratch_cell_does_not_count_for_an_exercise_it_is_not_used_by():
+    scratch = "import scipy.special\nprint(scipy.special.softmax(np.ones(3)))"
+    used = "import scipy.special as sp\ndef helper(x):\n    return sp.softmax(x)"
+    solution = "def double(x):\n    return 2 * helper(x)"
+    base = [Cell(SETUP, "setup"), Cell(solution, "solution", "double")]
+    assert not read_code(base + [Cell(scratch, "student")], lesson).shortcuts
+    assert read_code(base + [Cell(used, "student")], lesson).shortcuts["double"]

@@ -1040,3 +1040,165 @@ def pca_population_variance(X, k):
         comps.append(vectors[:, -i])
         ratios.append(values[-i] / X.var(axis=0).sum())
     return np.array(comps), np.array(ratios)
+
+
+# --------------------------------------------------------------------------- #
+# Added with the move to source_lib/checks: mistakes the visible run must catch
+# too, and signs that are free
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("cosine_similarity", "returns the angle np.arccos(cos) instead of its cosine")
+def cosine_returns_angle(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError("x and y must be 1-D of equal length")
+    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
+    if nx == 0 or ny == 0:
+        raise ValueError("zero vector")
+    return float(np.arccos(np.clip(x @ y / (nx * ny), -1.0, 1.0)))
+
+
+@variants.wrong("cosine_similarity", "Pearson correlation: centres both vectors first")
+def cosine_pearson(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError("x and y must be 1-D of equal length")
+    x, y = x - x.mean(), y - y.mean()
+    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
+    if nx == 0 or ny == 0:
+        raise ValueError("zero vector")
+    return float(x @ y / (nx * ny))
+
+
+@variants.wrong("cosine_similarity", "shortcut: torch.nn.functional.cosine_similarity")
+def cosine_torch(x, y):
+    import torch.nn.functional as F
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape or not x.any() or not y.any():
+        raise ValueError("bad input")
+    return float(F.cosine_similarity(torch.from_numpy(x), torch.from_numpy(y), dim=0, eps=0.0))
+
+
+@variants.correct("cosine_similarity", "np.dot and np.sqrt of sums, in the spirit of the formula; "
+                                       "np.shape compared")
+def cosine_sqrt_sums(x, y):
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if np.shape(x) != np.shape(y) or x.ndim != 1:
+        raise ValueError(f"x and y must have the same length; got {x.shape} and {y.shape}")
+    nx, ny = np.sqrt(np.sum(x ** 2)), np.sqrt(np.sum(y ** 2))
+    if nx == 0.0 or ny == 0.0:
+        raise ValueError("cosine of the zero vector is undefined")
+    return float(np.dot(x, y) / nx / ny)
+
+
+@variants.correct("power_iteration", "returns the eigenvector with its first non-zero entry negative")
+def power_negative_sign(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    first = v[np.flatnonzero(np.abs(v) > 1e-12)[0]]
+    return float(v @ A @ v), -np.sign(first) * v
+
+
+@variants.wrong("power_iteration", "Rayleigh quotient of the unnormalised A v: v @ A @ (A v)")
+def power_rayleigh_of_product(A, num_iters=1000, tol=1e-10, rng=None):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError("A must be square and symmetric")
+    rng = np.random.default_rng() if rng is None else rng
+    v = rng.standard_normal(A.shape[0])
+    v /= np.linalg.norm(v)
+    for _ in range(num_iters):
+        w = A @ v
+        w /= np.linalg.norm(w)
+        done = min(np.linalg.norm(w - v), np.linalg.norm(w + v)) < tol
+        v = w
+        if done:
+            break
+    return float(v @ A @ (A @ v)), v
+
+
+@variants.wrong("low_rank_approx", "returns the residual A - A_k instead of A_k")
+def low_rank_residual(A, k):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return A - (U[:, :k] * s[:k]) @ Vt[:k]
+
+
+@variants.wrong("low_rank_approx", "eigenvalues of A^T A (sigma squared) used as singular values")
+def low_rank_sigma_squared(A, k):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return (U[:, :k] * s[:k] ** 2) @ Vt[:k]
+
+
+@variants.correct("low_rank_approx", "projects A onto its top-k right singular vectors: A V_k V_k^T")
+def low_rank_projection(A, k):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or not 1 <= k <= min(A.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(A.shape)")
+    Vt_k = np.linalg.svd(A, full_matrices=False)[2][:k]
+    return A @ Vt_k.T @ Vt_k
+
+
+@variants.wrong("pca", "standardises the columns (correlation PCA) instead of only centring them")
+def pca_standardised(X, k):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    _, s, Vt = np.linalg.svd(Z, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "subtracts the mean of the first column from every column")
+def pca_first_column_mean(X, k):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    Xc = X - X[:, 0].mean()
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "rows of U (sample space) instead of rows of Vt")
+def pca_left_vectors(X, k):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("bad k")
+    U, s, _ = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
+    return U[:, :k].T, s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.correct("pca", "left singular vectors of Xc^T; every component's first entry made negative")
+def pca_transposed_svd(X, k):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not 1 <= k <= min(X.shape):
+        raise ValueError("k must satisfy 1 <= k <= min(N, D)")
+    U, s, _ = np.linalg.svd((X - X.mean(axis=0)).T, full_matrices=False)
+    components = U[:, :k].T
+    components = components * -np.sign(components[:, :1] + 1e-300)
+    return components, s[:k] ** 2 / np.sum(s ** 2)
+
+
+@variants.wrong("pca", "values right, no check of k: k = 0 returns empty arrays")
+def pca_no_k_check(X, k):
+    X = np.asarray(X, dtype=float)
+    Xc = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    return Vt[:k], s[:k] ** 2 / np.sum(s ** 2)

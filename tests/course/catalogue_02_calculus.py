@@ -998,3 +998,215 @@ def gd_recursive(grad_f, x0, lr, num_steps):
         return np.vstack([head, last - lr * np.asarray(grad_f(last.copy()), dtype=float)])
 
     return run(num_steps)
+
+
+# --------------------------------------------------------------------------- #
+# Conversion to the check module: more mistakes, more valid alternatives
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("numerical_gradient", "every entry moved at once (x + h * ones): one directional derivative")
+def numerical_gradient_all_at_once(f, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    d = (f(x + h) - f(x - h)) / (2 * h)
+    return np.full(x.shape, d)
+
+
+@variants.wrong("numerical_gradient", "a flat view of x perturbed in place, restored by +h, -2h, +h")
+def numerical_gradient_flat_view(f, x, h=1e-5):
+    flat = x.reshape(-1)
+    grad = np.zeros(x.size)
+    for k in range(x.size):
+        flat[k] += h
+        fp = f(x)
+        flat[k] -= 2 * h
+        fm = f(x)
+        flat[k] += h
+        grad[k] = (fp - fm) / (2 * h)
+    return grad.reshape(x.shape)
+
+
+@variants.correct("numerical_gradient", "np.unravel_index over flat indices, float() of each value of f")
+def numerical_gradient_unravel(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for k in range(x.size):
+        idx = np.unravel_index(k, x.shape)
+        up, down = x.copy(), x.copy()
+        up[idx] = x[idx] + h
+        down[idx] = x[idx] - h
+        grad[idx] = (float(f(up)) - float(f(down))) / (2.0 * h)
+    return grad
+
+
+@variants.wrong("jacobian", "every row is the gradient of the SUM of the outputs")
+def jacobian_sum_of_outputs(f, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    m = np.atleast_1d(f(x)).size
+    g = np.zeros(x.size)
+    for j in range(x.size):
+        e = np.zeros(x.size)
+        e[j] = h
+        g[j] = (np.sum(f(x + e)) - np.sum(f(x - e))) / (2 * h)
+    return np.tile(g, (m, 1))
+
+
+@variants.wrong("jacobian", "assumes m = n: a square (n, n) Jacobian")
+def jacobian_square(f, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    n = x.size
+    J = np.zeros((n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = h
+        col = (np.atleast_1d(f(x + e)) - np.atleast_1d(f(x - e))) / (2 * h)
+        k = min(n, col.size)
+        J[:k, j] = col[:k]
+    return J
+
+
+@variants.correct("jacobian", "np.column_stack of columns, steps from h * np.eye(n)")
+def jacobian_column_stack(f, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    steps = h * np.eye(x.size)
+    return np.column_stack([(np.atleast_1d(f(x + s)) - np.atleast_1d(f(x - s))) / (2 * h)
+                            for s in steps])
+
+
+@variants.wrong("hessian", "only the diagonal: off-diagonal entries left at zero")
+def hessian_diagonal_only(f, x, h=1e-4):
+    n = x.size
+    H = np.zeros((n, n))
+    for i in range(n):
+        e = np.zeros(n)
+        e[i] = h
+        H[i, i] = (f(x + e) - 2 * f(x) + f(x - e)) / h**2
+    return H
+
+
+@variants.wrong("hessian", "diagonal by the three-point formula with step 2h, still divided by h^2")
+def hessian_diagonal_double_step(f, x, h=1e-4):
+    n = x.size
+    H = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            ei, ej = np.zeros(n), np.zeros(n)
+            ei[i], ej[j] = h, h
+            if i == j:
+                H[i, i] = (f(x + 2 * ei) - 2 * f(x) + f(x - 2 * ei)) / h**2
+            else:
+                H[i, j] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej)
+                           + f(x - ei - ej)) / (4 * h**2)
+    return H
+
+
+@variants.correct("hessian", "vectorised stencils: the f values of each entry from a list of points")
+def hessian_stencil_lists(f, x, h=1e-4):
+    x = np.asarray(x, dtype=float)
+    n = x.size
+    E = h * np.eye(n)
+    f0 = f(x)
+    H = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            if i == j:
+                up, down = f(x + E[i]), f(x - E[i])
+                H[i, i] = (up - 2 * f0 + down) / h**2
+            else:
+                pts = [x + E[i] + E[j], x + E[i] - E[j], x - E[i] + E[j], x - E[i] - E[j]]
+                a, b, c, d = (f(p) for p in pts)
+                H[i, j] = H[j, i] = (a - b - c + d) / (4 * h * h)
+    return H
+
+
+@variants.wrong("classify_critical_point", "eigvalsh of np.triu(H): eigvalsh reads the lower triangle, so these are the diagonal entries")
+def classify_triu(H, tol=1e-8):
+    lam = np.linalg.eigvalsh(np.triu(H))
+    if lam.max() > tol and lam.min() < -tol:
+        return "saddle"
+    if np.any(np.abs(lam) <= tol):
+        return "degenerate"
+    return "minimum" if lam.min() > tol else "maximum"
+
+
+@variants.wrong("classify_critical_point", "a diagonal of one sign taken for a minimum or a maximum before the eigenvalues")
+def classify_diagonal_first(H, tol=1e-8):
+    d = np.diag(H)
+    if np.all(d > tol):
+        return "minimum"
+    if np.all(d < -tol):
+        return "maximum"
+    lam = np.linalg.eigvalsh(H)
+    if lam.max() > tol and lam.min() < -tol:
+        return "saddle"
+    if np.any(np.abs(lam) <= tol):
+        return "degenerate"
+    return "minimum" if lam.min() > tol else "maximum"
+
+
+@variants.wrong("classify_critical_point", "eigenvalues of H @ H: squares, so no sign is ever negative")
+def classify_squared(H, tol=1e-8):
+    lam = np.sqrt(np.abs(np.linalg.eigvalsh(H @ H)))
+    if np.any(lam <= tol):
+        return "degenerate"
+    return "minimum" if np.trace(H) > 0 else "maximum"
+
+
+@variants.correct("classify_critical_point", "torch.linalg.eigvalsh, smallest and largest only")
+def classify_torch(H, tol=1e-8):
+    import torch
+    lam = torch.linalg.eigvalsh(torch.as_tensor(H, dtype=torch.float64))
+    low, high = float(lam[0]), float(lam[-1])
+    if high > tol and low < -tol:
+        return "saddle"
+    if low > tol:
+        return "minimum"
+    if high < -tol:
+        return "maximum"
+    return "degenerate"
+
+
+@variants.correct("classify_critical_point", "np.linalg.eigh of the symmetric part, signs counted with np.sign")
+def classify_symmetric_part(H, tol=1e-8):
+    H = np.asarray(H, dtype=float)
+    lam, _ = np.linalg.eigh((H + H.T) / 2)
+    signs = np.where(np.abs(lam) <= tol, 0, np.sign(lam))
+    if 1 in signs and -1 in signs:
+        return "saddle"
+    if 0 in signs:
+        return "degenerate"
+    return "minimum" if signs[0] == 1 else "maximum"
+
+
+@variants.wrong("gradient_descent", "transposed trajectory: shape (n, num_steps + 1)")
+def gd_transposed(grad_f, x0, lr, num_steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(num_steps):
+        x = x - lr * np.asarray(grad_f(x))
+        path.append(x)
+    return np.array(path).T
+
+
+@variants.wrong("gradient_descent", "the step uses the gradient at the previous point (one step late)")
+def gd_stale_gradient(grad_f, x0, lr, num_steps):
+    x = np.array(x0, dtype=float)
+    g = np.asarray(grad_f(x))
+    path = [x]
+    for _ in range(num_steps):
+        x_new = x - lr * g
+        g = np.asarray(grad_f(x))
+        x = x_new
+        path.append(x)
+    return np.array(path)
+
+
+@variants.correct("gradient_descent", "while loop over a counter, np.empty preallocated")
+def gd_while(grad_f, x0, lr, num_steps):
+    x0 = np.asarray(x0, dtype=np.float64)
+    path = np.empty((num_steps + 1, x0.size))
+    path[0] = x0
+    k = 0
+    while k < num_steps:
+        path[k + 1] = path[k] - lr * np.asarray(grad_f(path[k].copy()), dtype=np.float64)
+        k += 1
+    return path

@@ -956,3 +956,214 @@ def sample_categorical_binary_search(probs, size, rng):
         lo = np.where(go_right, mid + 1, lo)
         hi = np.where(go_right, hi, mid)
     return lo
+
+
+# --------------------------------------------------------------------------- #
+# Conversion to the check modules (issues 6 and 7)
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("gaussian_log_pdf", "`if sigma <= 0:` works for a number, fails for an array sigma")
+def gaussian_log_pdf_scalar_check(x, mu, sigma):
+    if sigma <= 0:
+        raise ValueError("sigma must be > 0")
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    return -0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+@variants.wrong("gaussian_log_pdf", "`if sigma.any() <= 0`: compares a bool, rejects 0 but not -1")
+def gaussian_log_pdf_any_then_compare(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if sigma.any() <= 0:
+        raise ValueError("sigma must be > 0")
+    with np.errstate(all="ignore"):
+        return -0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+@variants.wrong("gaussian_log_pdf", "drops the normalising constant -log(2 pi) / 2")
+def gaussian_log_pdf_no_constant(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    return -0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma)
+
+
+@variants.wrong("gaussian_log_pdf", "output array shaped like x: ignores broadcasting")
+def gaussian_log_pdf_shape_of_x(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    out = np.empty(x.shape)
+    value = -0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+    out[...] = value.reshape(-1)[:out.size].reshape(out.shape)
+    return out
+
+
+@variants.wrong("gaussian_log_pdf", "computes in float32")
+def gaussian_log_pdf_float32(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=np.float32) for a in (x, mu, sigma))
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    return -np.float32(0.5) * ((x - mu) / sigma) ** 2 - np.log(sigma) \
+        - np.float32(0.5 * np.log(2 * np.pi))
+
+
+@variants.correct("gaussian_log_pdf", "sigma checked element by element in a loop over sigma.flat")
+def gaussian_log_pdf_flat_check(x, mu, sigma):
+    sigma = np.asarray(sigma, dtype=float)
+    for s in sigma.flat:
+        if not s > 0:
+            raise ValueError(f"sigma must be > 0, got {s}")
+    diff = np.subtract(x, mu, dtype=float)
+    return -diff * diff / (2 * sigma * sigma) - np.log(sigma) - np.log(2 * np.pi) / 2
+
+
+@variants.correct("gaussian_log_pdf", "np.broadcast_arrays first, then the formula on the views")
+def gaussian_log_pdf_broadcast_first(x, mu, sigma):
+    xb, mb, sb = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (x, mu, sigma)))
+    if (sb <= 0).any():
+        raise ValueError("sigma must be > 0")
+    return -0.5 * np.square((xb - mb) / sb) - np.log(sb) - np.log(np.sqrt(2 * np.pi))
+
+
+@variants.wrong("sample_categorical", "a generator with a fixed seed instead of rng")
+def sample_categorical_fixed_seed(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.searchsorted(cdf, np.random.default_rng(0).random(size), side="right")
+
+
+@variants.wrong("sample_categorical", "rng.choice through an alias (pick = gen.choice)")
+def sample_categorical_alias_choice(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    gen = rng
+    pick = gen.choice
+    return pick(probs.size, size=size, p=probs)
+
+
+@variants.wrong("sample_categorical", "no check of the sum: probs [0.5, 0.6] accepted")
+def sample_categorical_no_sum_check(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isfinite(probs).all():
+        raise ValueError("invalid probs")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.searchsorted(cdf, rng.random(size), side="right")
+
+
+@variants.wrong("sample_categorical", "no check for negative entries: [0.5, -0.1, 0.6] accepted")
+def sample_categorical_no_sign_check(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0 or not np.isfinite(probs).all() \
+            or abs(probs.sum() - 1) > 1e-8:
+        raise ValueError("invalid probs")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), probs.size - 1)
+
+
+@variants.correct("sample_categorical", "validation with the reference's own tolerance, rng.uniform draws")
+def sample_categorical_uniform_draws(probs, size, rng):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 1 or probs.size == 0:
+        raise ValueError("probs must be a non-empty 1-D array")
+    if not np.all(np.isfinite(probs)) or np.any(probs < 0):
+        raise ValueError("probs must hold finite, non-negative numbers")
+    if not np.isclose(probs.sum(), 1.0, rtol=0.0, atol=1e-8 * probs.size):
+        raise ValueError("probs must sum to 1")
+    cdf = np.cumsum(probs)
+    cdf /= cdf[-1]
+    return np.searchsorted(cdf, rng.uniform(0.0, 1.0, size=size), side="right").astype(np.int64)
+
+
+@variants.wrong("bernoulli_nll", "checks only p > 1: a negative p is clipped to eps silently")
+def bernoulli_nll_no_negative_check(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.shape != p.shape or not np.all((y == 0) | (y == 1)) or np.any(p > 1) \
+            or not 0 < eps < 0.5:
+        raise ValueError("bad arguments")
+    p = np.clip(p, eps, 1 - eps)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@variants.wrong("bernoulli_nll", "clips first, then checks the clipped p against (0, 1): never fires")
+def bernoulli_nll_clip_then_check_open(y, p, eps=1e-12):
+    y = np.asarray(y, dtype=float)
+    if not 0 < eps < 0.5:
+        raise ValueError("eps must be in (0, 0.5)")
+    q = np.clip(np.asarray(p, dtype=float), eps, 1 - eps)
+    if y.shape != q.shape or not np.all((y == 0) | (y == 1)):
+        raise ValueError("bad labels")
+    if np.any(q <= 0) or np.any(q >= 1):
+        raise ValueError("p must lie in [0, 1]")
+    return float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q)))
+
+
+@variants.wrong("bernoulli_nll", "eps check only eps > 0: eps = 0.7 accepted")
+def bernoulli_nll_eps_positive_only(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.shape != p.shape or not np.all((y == 0) | (y == 1)) or np.any((p < 0) | (p > 1)) \
+            or not eps > 0:
+        raise ValueError("bad arguments")
+    p = np.clip(p, min(eps, 1 - eps), max(eps, 1 - eps))
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@variants.wrong("bernoulli_nll", "a shape check by size only: (2,) against (2, 1) accepted")
+def bernoulli_nll_size_check(y, p, eps=1e-12):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if y.size != p.size or not np.all((y == 0) | (y == 1)) or np.any((p < 0) | (p > 1)) \
+            or not 0 < eps < 0.5:
+        raise ValueError("bad arguments")
+    p = np.clip(p, eps, 1 - eps).reshape(y.shape)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@variants.correct("bernoulli_nll", "np.where on the labels, validation with np.logical_or")
+def bernoulli_nll_where(y, p, eps=1e-12):
+    y, p = np.asarray(y), np.asarray(p, dtype=float)
+    if y.shape != p.shape:
+        raise ValueError(f"y and p: shapes {y.shape} and {p.shape} differ")
+    if np.logical_or(y < 0, y > 1).any() or np.any(y != np.round(y)):
+        raise ValueError("y: labels must be 0 or 1")
+    if np.logical_or(p < 0, p > 1).any():
+        raise ValueError("p: probabilities must be in [0, 1]")
+    if not (0 < eps < 0.5):
+        raise ValueError("eps must be in (0, 0.5)")
+    q = np.clip(p, eps, 1 - eps)
+    return float(np.mean(np.where(y == 1, -np.log(q), -np.log1p(-q))))
+
+
+@variants.wrong("gaussian_mle", "median instead of mean")
+def gaussian_mle_median(x):
+    x = np.asarray(x, dtype=float)
+    m = float(np.median(x))
+    return m, float(np.sqrt(np.mean((x - m) ** 2)))
+
+
+@variants.correct("gaussian_mle", "np.var(x) ** 0.5 with a float() of each")
+def gaussian_mle_var(x):
+    x = np.asarray(x, dtype=float)
+    return float(np.mean(x)), float(np.var(x) ** 0.5)
+
+
+@variants.wrong("gaussian_nll_grad", "d_sigma without the 1 / sigma term")
+def gaussian_nll_grad_no_log_term(x, mu, sigma):
+    d = np.asarray(x, dtype=float) - mu
+    return float(-np.mean(d) / sigma**2), float(-np.mean(d**2) / sigma**3)
+
+
+@variants.correct("gaussian_nll_grad", "exact sums with math.fsum")
+def gaussian_nll_grad_fsum(x, mu, sigma):
+    import math
+
+    d = [float(v) - mu for v in np.asarray(x, dtype=float)]
+    n = len(d)
+    return (-math.fsum(d) / (n * sigma**2),
+            1 / sigma - math.fsum(v * v for v in d) / (n * sigma**3))

@@ -1002,3 +1002,148 @@ def two_layer_net_norm_penalty(params, X, y=None, reg=0.0):
     grads["W2"] = dW2 + reg * params["W2"]
     grads["W1"] = dW1 + reg * params["W1"]
     return data_loss + penalty, grads
+
+
+# --------------------------------------------------------------------------- #
+# Added with the check module (source_lib/checks/backprop.py)
+# --------------------------------------------------------------------------- #
+
+@variants.wrong("two_layer_net", "divides dS by N again after softmax_loss (N twice)")
+def two_layer_net_dS_over_n_twice(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        return S
+    loss, dS = softmax_loss(S, y)
+    dS = dS / X.shape[0]
+    loss += 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+
+
+@variants.wrong("two_layer_net", "averages the data gradients over the batch once more (N twice)")
+def two_layer_net_grads_over_n_twice(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        return S
+    loss, dS = softmax_loss(S, y)
+    loss += 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1 / N + reg * W1, "b1": db1 / N, "W2": dW2 / N + reg * W2, "b2": db2 / N}
+
+
+@variants.wrong("two_layer_net", "divides the (already mean) data loss by N again")
+def two_layer_net_loss_over_n_twice(params, X, y=None, reg=0.0):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    Z1, c1 = affine_forward(X, W1, b1)
+    H, cr = relu_forward(Z1)
+    S, c2 = affine_forward(H, W2, b2)
+    if y is None:
+        return S
+    loss, dS = softmax_loss(S, y)
+    loss = loss / X.shape[0] + 0.5 * reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    dH, dW2, db2 = affine_backward(dS, c2)
+    _, dW1, db1 = affine_backward(relu_backward(dH, cr), c1)
+    return loss, {"W1": dW1 + reg * W1, "b1": db1, "W2": dW2 + reg * W2, "b2": db2}
+
+
+@variants.wrong("two_layer_net", "torch autograd computes the gradients")
+def two_layer_net_autograd(params, X, y=None, reg=0.0):
+    import torch
+    t = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    S = torch.relu(torch.as_tensor(X) @ t["W1"] + t["b1"]) @ t["W2"] + t["b2"]
+    if y is None:
+        return S.detach().numpy()
+    z = S - S.max(dim=1, keepdim=True).values
+    log_p = z - torch.log(torch.exp(z).sum(dim=1, keepdim=True))
+    loss = -log_p[torch.arange(len(y)), torch.as_tensor(y)].mean()
+    loss = loss + 0.5 * reg * ((t["W1"] ** 2).sum() + (t["W2"] ** 2).sum())
+    loss.backward()
+    return loss.item(), {k: v.grad.numpy() for k, v in t.items()}
+
+
+@variants.wrong("softmax_loss", "dlogits divided by N twice")
+def softmax_loss_grad_over_n_twice(logits, y):
+    N, C = logits.shape
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y is invalid")
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    d = np.exp(log_p)
+    d[np.arange(N), y] -= 1
+    return -np.mean(log_p[np.arange(N), y]), d / N / N
+
+
+@variants.correct("softmax_loss", "rejects labels whose dtype is not integer (as lesson 04 does)")
+def softmax_loss_integer_dtype_only(logits, y):
+    y = np.asarray(y)
+    N, C = logits.shape
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"y must hold integer class indices; got dtype {y.dtype}")
+    if y.shape != (N,) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y must hold one label in [0, C) per row")
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    d = np.exp(log_p)
+    d[np.arange(N), y] -= 1
+    return float(-log_p[np.arange(N), y].mean()), d / N
+
+
+@variants.correct("softmax_loss", "accepts integer-valued float labels (casts them to int)")
+def softmax_loss_casts_float_labels(logits, y):
+    y = np.asarray(y)
+    N, C = logits.shape
+    if y.shape != (N,) or np.any(y != np.round(y)) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("y must hold one integer label in [0, C) per row")
+    y = y.astype(np.int64)
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    d = np.exp(log_p)
+    d[np.arange(N), y] -= 1
+    return float(-log_p[np.arange(N), y].mean()), d / N
+
+
+@variants.correct(("affine_forward", "affine_backward"),
+                  "cache is an instance of a class of its own")
+def affine_object_cache():
+    class AffineCache:
+        def __init__(self, X, W):
+            self.X, self.W = X, W
+
+        def grads(self, dout):
+            return dout @ self.W.T, self.X.T @ dout, dout.sum(axis=0)
+
+    def forward(X, W, b):
+        if W.shape[0] != X.shape[1] or b.shape != (W.shape[1],):
+            raise ValueError("W must be (D, M) and b (M,) for X of shape (N, D)")
+        return X @ W + b, AffineCache(X.copy(), W.copy())
+
+    def backward(dout, cache):
+        return cache.grads(dout)
+
+    return forward, backward
+
+
+@variants.correct(("relu_forward", "relu_backward"), "the cache is a closure that applies the gate")
+def relu_closure_cache():
+    def forward(x):
+        mask = x > 0
+
+        def gate(dout):
+            return np.where(mask, dout, 0.0)
+
+        return np.where(mask, x, 0.0), gate
+
+    def backward(dout, cache):
+        return cache(dout)
+
+    return forward, backward
+
