@@ -91,7 +91,8 @@ class WorkerProcess:
         else:
             argv = [PYTHON, "-I", str(WORKER_FILE)]
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
+                                     stderr=subprocess.DEVNULL, start_new_session=True,
+                                     preexec_fn=sandbox.die_with_parent)
         self.buffer = bytearray()
         self.startup = time.monotonic() + STARTUP_LIMIT
         self._send({"op": "run_cells", "cells": self.cells})

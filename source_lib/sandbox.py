@@ -209,6 +209,18 @@ def command(argv, *, cwd, course_root=None, library=False, writable=(), files=No
     return limit + bwrap + ["--"] + list(argv)
 
 
+def die_with_parent():
+    """For ``Popen(preexec_fn=...)``: the sandbox is killed when the grading process ends,
+    however it ends (bubblewrap's own --die-with-parent covers the processes inside it)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _count_own_processes():
     uid, count = os.getuid(), 0
     for entry in os.listdir("/proc"):
@@ -282,6 +294,7 @@ def _kernel_manager_class():
                                      or os.getcwd(), library=True, writable=[self._runtime],
                                      env=sandbox_env(NBGRADER_EXECUTION="autograde"))
                 kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+                kw["preexec_fn"] = die_with_parent
                 kw.pop("env", None)
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 

@@ -374,7 +374,10 @@ class Runner:
         __tracebackhide__ = True
         if isinstance(original, np.random.Generator):
             # the caller's generator moves on, by one draw, whatever the student's code did
-            # with its copy: its state must not be the student's to choose
+            # with its copy: its state must not be the student's to choose. Whether the copy
+            # moved (was drawn from) is recorded for the checks.
+            moved = after.bit_generator.state != original.bit_generator.state
+            student.last.setdefault("rng_moved", {})[name] = moved
             original.random()
             return
         if name in student.exercise.mutable:

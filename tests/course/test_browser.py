@@ -452,7 +452,7 @@ def release_problems(nb):
         if not ran(out):
             continue
         if "raises-exception" in tags:
-            if "Traceback" not in out["stderr"]:
+            if "Traceback" not in out["stderr"] and "ExerciseFailure" not in out["stderr"]:
                 problems.append(f"cell {i}, tagged raises-exception, shows no failure in the "
                                 f"untouched release:\n{src}\n--- stdout:\n{out['stdout']}")
         elif out["stderr"]:
