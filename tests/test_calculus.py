@@ -10,7 +10,15 @@ from hypothesis.extra.numpy import arrays
 
 from source_lib import calculus
 
-torch.set_default_dtype(torch.float64)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def float64_torch():
+    """Torch in float64 for this module's tests only (other modules build float32 models)."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
 
 
 # Smooth test functions written once for torch; the NumPy version is the same

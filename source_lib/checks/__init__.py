@@ -376,7 +376,7 @@ class Runner:
             # the caller's generator moves on, by one draw, whatever the student's code did
             # with its copy: its state must not be the student's to choose. Whether the copy
             # moved (was drawn from) is recorded for the checks.
-            moved = after.bit_generator.state != original.bit_generator.state
+            moved = not _unchanged(original.bit_generator.state, after.bit_generator.state)
             student.last.setdefault("rng_moved", {})[name] = moved
             original.random()
             return
