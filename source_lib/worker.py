@@ -646,11 +646,6 @@ class Worker:
         for name in forbidden:
             if self.routines.get(name) is None and name.split(".")[0] in sys.modules:
                 self.routines[name] = resolve(name)
-        if "torch" in sys.modules and "torch._dynamo" not in sys.modules:
-            try:   # torch.optim imports it on first use: seconds that must not count as a call's
-                importlib.import_module("torch._dynamo")
-            except Exception:  # noqa: BLE001 - an older torch without it
-                pass
         return {}
 
     def op_value(self, name):

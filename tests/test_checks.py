@@ -18,6 +18,14 @@ LESSONS = [importlib.import_module(f"source_lib.checks.{m.name}").checks
            for m in pkgutil.iter_modules(checks_package.__path__)]
 
 
+def test_load_finds_every_lessons_check_module():
+    assert sorted(checks_package.MODULES) == sorted(lesson.name for lesson in LESSONS)
+    for lesson in LESSONS:
+        assert checks_package.load(lesson.name) is lesson
+    with pytest.raises(LookupError):
+        checks_package.load("13_nowhere")
+
+
 def reference_namespace(lesson):
     namespace = {"__name__": "__main__"}
     for name, ex in lesson.exercises.items():

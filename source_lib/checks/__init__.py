@@ -723,6 +723,9 @@ class Lesson:
         dict
             Maps ``(exercise, part)`` to the points it would score.
         """
+        if os.environ.get(GRADING) == "autograde":
+            print("(the self-check does not run at grading: the course's checks grade)")
+            return {}
         namespace = sys._getframe(1).f_globals
         runner, cache, scores = LocalRunner(namespace), {}, {}
         total = got = 0.0
@@ -784,14 +787,22 @@ def _raises_not_implemented(stmt):
     return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
 
 
+# The check module of each lesson (importing only that one keeps grading quick: some
+# lessons' modules import torch).
+MODULES = {
+    "01_linear_algebra": "linear_algebra", "02_calculus": "calculus",
+    "03_probability": "probability", "04_information_theory": "information",
+    "05_backpropagation": "backprop", "06_initialization": "initialization",
+    "07_optimizers": "optimizers", "08_batchnorm_dropout": "normalization",
+    "09_lr_schedules": "schedules", "10_manifold_view": "manifolds",
+    "11_function_space": "function_space", "12_residual_networks": "residual",
+}
+
+
 def load(lesson):
     """The :class:`Lesson` of a lesson's name (``"04_information_theory"``)."""
     import importlib
-    import pkgutil
 
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        checks = getattr(module, "checks", None)
-        if isinstance(checks, Lesson) and checks.name == lesson:
-            return checks
-    raise LookupError(f"no check module declares the lesson {lesson!r}")
+    if lesson not in MODULES:
+        raise LookupError(f"no check module declares the lesson {lesson!r}")
+    return importlib.import_module(f"{__name__}.{MODULES[lesson]}").checks
