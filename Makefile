@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 LESSONS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
-.PHONY: setup system lab instructor test test-lib test-course release bench clean-notebooks
+.PHONY: setup system lab instructor grade demo-class test test-lib test-course release bench clean-notebooks
 
 setup: $(STAMP)
 
@@ -44,6 +44,16 @@ lab: setup
 # The instructor's JupyterLab, at the course root: Formgrader and Create Assignment.
 instructor: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR)
+
+# Autograde every submission in submitted/ on every core (LESSON="03_probability ..." for
+# some lessons only, FORCE=1 to grade again what is graded): a table of students x
+# exercises and what needs a look at the end; the gradebook holds the grades.
+grade: setup system
+	$(BIN)/python -m source_lib.classroom grade $(LESSON) $(if $(FORCE),--force)
+
+# Try the whole instructor's cycle on a synthetic class, in demo-class/.
+demo-class: setup system
+	$(BIN)/python -m source_lib.classroom demo demo-class
 
 test: setup system
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -34,8 +34,10 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 
-# Only the notebook travels with a lesson; caches never do.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.egg-info"]
+# Only the notebook travels with a lesson; caches never do, and the grading review
+# (source_lib.grader) stays with the instructor: feedback does not copy it.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.egg-info",
+                            "course-review.json"]
 
 # The kernel still runs every cell (demos, feedback); the verdicts come from the checks.
 c.Autograde.autograde_preprocessors = [

@@ -4,23 +4,33 @@ For every solution notebook: the time to run it top to bottom and the kernel's p
 memory, the time all its checks take (every part of every exercise, in this process,
 as the self-check runs them), and the time nbgrader takes to autograde one full
 submission with the course's configuration (sandboxed kernel and worker, verdicts from
-the checks). Exits 1 if a target is missed.
+the checks). Then a synthetic class (the demo class's students, twice over) graded by
+serial ``nbgrader autograde`` and by ``source_lib.classroom`` side by side, with equal
+scores. Exits 1 if a target is missed.
+
+``python tests/course/bench.py [LESSON ...]`` benches those lessons only;
+``python tests/course/bench.py class`` only the class.
 """
 
+import os
+import shutil
 import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 import psutil
 from harness import SOLUTIONS, Course, Kernel, Lesson, lessons, notebook_path, read
 
+from source_lib import classroom
 from source_lib.checks import LocalRunner, load
 
 # A notebook runs in 15 s and 1.5 GB; its checks take 5 s; autograding one submission
 # takes at most 1.5 times what it took before verdicts moved out of the kernel (11 s).
 TARGETS = {"run_s": 15.0, "peak_mb": 1536.0, "checks_s": 5.0, "grade_s": 16.5}
 COURSE_TARGET_S = 120.0   # the twelve solution notebooks together
+CLASS_SPEEDUP = 1.8       # the class command against serial nbgrader, on every core
 
 
 def peak_memory_while(kernel, work):
@@ -83,8 +93,48 @@ def bench(lesson):
     return {"run_s": run_s, "peak_mb": peak_mb, "checks_s": checks_s, "grade_s": grade_s}
 
 
+def bench_class(copies=2):
+    """Serial and parallel grading of a synthetic class: (seconds, seconds, submissions)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        serial = classroom.build_demo(Path(tmp) / "serial")
+        for folder in sorted((serial / "submitted").iterdir()):
+            for copy in range(2, copies + 1):
+                shutil.copytree(folder, folder.with_name(f"{folder.name}-{copy}"))
+        parallel = Path(tmp) / "parallel"
+        shutil.copytree(serial, parallel)
+        count = len(classroom.submissions(serial))
+        start = time.perf_counter()
+        classroom.run_nbgrader(serial, "autograde", classroom.DEMO_LESSON, check=False)
+        serial_s = time.perf_counter() - start
+        start = time.perf_counter()
+        classroom.grade_class(parallel, progress=False)
+        parallel_s = time.perf_counter() - start
+        tables = [classroom.score_table(root, classroom.DEMO_LESSON)[1] for root in (serial, parallel)]
+        if tables[0] != tables[1]:
+            raise RuntimeError(f"the class command's scores differ from nbgrader's:\n{tables}")
+    return serial_s, parallel_s, count
+
+
 def main():
     names = sys.argv[1:] or lessons()
+    missed = []
+    if names != ["class"]:
+        missed += bench_lessons(names)
+    if names == ["class"] or len(names) == len(lessons()):
+        serial_s, parallel_s, count = bench_class()
+        speedup = serial_s / parallel_s
+        print(f"\na class of {count} submissions of {classroom.DEMO_LESSON} on {os.cpu_count()} cores: "
+              f"serial nbgrader autograde {serial_s:.0f} s, python -m source_lib.classroom grade "
+              f"{parallel_s:.0f} s ({speedup:.2f}x; target >= {CLASS_SPEEDUP}x); equal scores")
+        if speedup < CLASS_SPEEDUP:
+            missed.append(f"class grading: {speedup:.2f}x < {CLASS_SPEEDUP}x")
+    if missed:
+        print("MISSED:\n  " + "\n  ".join(missed))
+        sys.exit(1)
+    print("all targets met")
+
+
+def bench_lessons(names):
     print(f"{'lesson':<26}{'run (s)':>9}{'peak (MB)':>11}{'checks (s)':>12}{'autograde (s)':>15}")
     missed, total = [], 0.0
     for lesson in names:
@@ -99,10 +149,7 @@ def main():
     print(f"\ntargets: notebook run <= {TARGETS['run_s']:.0f} s (all <= {COURSE_TARGET_S:.0f} s), "
           f"peak <= {TARGETS['peak_mb']:.0f} MB, checks <= {TARGETS['checks_s']:.0f} s, "
           f"autograde <= {TARGETS['grade_s']:.1f} s")
-    if missed:
-        print("MISSED:\n  " + "\n  ".join(missed))
-        sys.exit(1)
-    print("all targets met")
+    return missed
 
 
 if __name__ == "__main__":

@@ -1,0 +1,509 @@
+"""The instructor's commands: a whole class graded on every core, and a demo class.
+
+Run them from the course directory (the one holding ``nbgrader_config.py``), inside the
+course's environment::
+
+    python -m source_lib.classroom grade [LESSON ...] [--jobs N] [--force]
+    python -m source_lib.classroom demo [DIRECTORY]
+
+``grade`` runs nbgrader's own ``nbgrader autograde`` once per submission, several at a
+time (one per core by default), so every submission is graded exactly as a serial
+``nbgrader autograde`` grades it: the course's configuration, its sandbox and its trusted
+verdicts. nbgrader's gradebook stays the one store of grades (Formgrader, feedback and
+export work as usual). A progress bar shows the run; it ends with a table of students x
+exercises per lesson and the submissions that need a look: not graded (a malformed
+notebook, a run that had to be stopped), crashed or timed-out functions, tampering and
+constructs the code reader flags for review.
+
+``demo`` builds a scratch course with a handful of synthetic students of lesson 03 (full
+marks, the untouched release, typical mistakes, an infinite loop, a crash, a malformed
+notebook) and runs release -> autograde (with ``grade``) -> feedback -> export, printing the
+gradebook and where each file is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from source_lib.grader import REVIEW_FILE, parse_test
+
+BIN = Path(sys.executable).parent
+NBGRADER = BIN / "nbgrader"
+COURSE_ROOT = Path(__file__).resolve().parents[1]   # the repository (solutions/, course/)
+# One submission's whole grading run (every cell has its own time limit, 60 s, and every
+# checked call its own): past this the run is stopped and the submission needs a look.
+SUBMISSION_LIMIT = 900.0
+
+
+def nbgrader_env():
+    """The environment nbgrader runs in: this environment's tools first on PATH (nbgrader
+    needs its ``alembic`` to create a gradebook)."""
+    return dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def db_url(root):
+    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+
+
+# --------------------------------------------------------------------------- #
+# Grading a class
+# --------------------------------------------------------------------------- #
+
+@dataclass
+class Outcome:
+    """How grading one submission went."""
+
+    lesson: str
+    student: str
+    returncode: int = 0
+    seconds: float = 0.0
+    log: str = ""
+    stopped: bool = False
+    flags: list = field(default_factory=list)   # what the instructor should look at
+
+    @property
+    def graded(self):
+        return self.returncode == 0 and not self.stopped
+
+
+def submissions(root, lessons=None):
+    """``[(lesson, student)]`` of every submitted notebook folder of ``lessons`` (all
+    lessons with submissions when None), in a stable order."""
+    submitted = Path(root) / "submitted"
+    found = []
+    for folder in sorted(submitted.glob("*/*")):
+        student, lesson = folder.parent.name, folder.name
+        if folder.is_dir() and not student.startswith(".") and (lessons is None or lesson in lessons):
+            found.append((lesson, student))
+    return sorted(found)
+
+
+class Lane:
+    """A long-lived grading process that runs ``nbgrader autograde`` on one submission
+    after another (``python -m source_lib.classroom lane``), so that nbgrader's start-up
+    is paid once per lane rather than once per submission. It runs only trusted code: the
+    submissions run in nbgrader's sandboxed kernels and workers, as in a serial run."""
+
+    def __init__(self, root, force):
+        self.root, self.force, self.proc = root, force, None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "source_lib.classroom", "lane"] + (["--force"] if self.force else []),
+            cwd=self.root, env=nbgrader_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+
+    def grade(self, lesson, student, limit=SUBMISSION_LIMIT):
+        """Grade one submission; return its :class:`Outcome`."""
+        outcome = Outcome(lesson, student)
+        start = time.monotonic()
+        for attempt in range(3):
+            reply = self._ask({"lesson": lesson, "student": student}, limit)
+            if reply is None:
+                outcome.stopped = True
+                break
+            outcome.returncode, outcome.log = reply["returncode"], reply["log"]
+            # concurrent runs share the gradebook (SQLite): a write that waited too long is retried
+            if "database is locked" not in outcome.log:
+                break
+            time.sleep(1 + attempt)
+        outcome.seconds = time.monotonic() - start
+        outcome.flags = _flags(self.root, outcome, limit)
+        return outcome
+
+    def _ask(self, task, limit):
+        if self.proc is None:
+            self.start()
+        reply = []
+
+        def read():
+            self.proc.stdin.write(json.dumps(task) + "\n")
+            self.proc.stdin.flush()
+            reply.append(self.proc.stdout.readline())
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(limit)
+        if reader.is_alive() or not reply or not reply[0]:
+            self.stop()       # stopped, or the lane itself died: the next task starts a new one
+            return None
+        return json.loads(reply[0])
+
+    def stop(self):
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+            self.proc = None
+
+
+def _lane(force):
+    """The lane process: read tasks (JSON lines) on stdin, grade, answer on stdout."""
+    import logging
+
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)   # nothing else may write into the answers
+    for line in sys.stdin:
+        task = json.loads(line)
+        log = io.StringIO()
+        handler = logging.StreamHandler(log)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("[%(name)s | %(levelname)s] %(message)s"))
+        app = AutogradeApp()
+        returncode = 0
+        try:
+            app.initialize([task["lesson"], f"--CourseDirectory.student_id={glob.escape(task['student'])}",
+                            "--log-level=WARN"] + (["--force"] if force else []))
+            app.log.addHandler(handler)
+            app.start()
+        except SystemExit as end:
+            returncode = end.code if isinstance(end.code, int) else 1
+        except Exception as err:  # noqa: BLE001 - reported as that submission's failure
+            returncode = 1
+            log.write(f"[AutogradeApp | ERROR] {type(err).__name__}: {err}\n")
+        finally:
+            app.log.removeHandler(handler)
+        answers.write(json.dumps({"returncode": returncode, "log": log.getvalue()}) + "\n")
+        answers.flush()
+
+
+def _flags(root, outcome, limit):
+    """What needs the instructor's look in one submission's grading."""
+    if outcome.stopped:
+        return [f"not graded: its grading run was stopped after {limit:g} s"]
+    if outcome.returncode != 0:
+        # the last exception of nbgrader's traceback says most (a notebook that is not JSON,
+        # a kernel that died), else its first error line
+        lines = [line.strip() for line in outcome.log.splitlines()]
+        raised = [line for line in lines if re.match(r"[\w.]+(Error|Exception): ", line)]
+        errors = [line.split("]", 1)[-1].strip() for line in lines if "| ERROR]" in line]
+        reason = (raised[-1:] or errors[:1] or ["see its log"])[0]
+        return [f"not graded by nbgrader ({reason[:240]})"]
+    review = Path(root) / "autograded" / outcome.student / outcome.lesson / REVIEW_FILE
+    if not review.exists():
+        return []
+    try:
+        review = json.loads(review.read_text())
+    except (OSError, ValueError):
+        return ["its review file is unreadable"]
+    flags = []
+    if not review.get("sandboxed"):
+        flags.append("graded WITHOUT the sandbox")
+    flags += [f"tampering: {t}" for t in review.get("tampering", [])[:1]]
+    flags += review.get("events", [])
+    if review.get("startup_failure"):
+        flags.append(review["startup_failure"])
+    flags += [f"review: {r}" for r in review.get("risky", [])]
+    return flags
+
+
+def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
+    """Autograde every submission of ``lessons`` under ``root``, ``jobs`` at a time.
+
+    Returns
+    -------
+    list of Outcome
+        One per submission, in the order of :func:`submissions`.
+    """
+    from nbgrader.api import Gradebook
+
+    root = Path(root).resolve()
+    todo = submissions(root, lessons)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    # the gradebook is created (or upgraded) once, before the runs that share it
+    old_path = os.environ.get("PATH", "")
+    os.environ["PATH"] = nbgrader_env()["PATH"]
+    try:
+        with Gradebook(db_url(root)):
+            pass
+    finally:
+        os.environ["PATH"] = old_path
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(todo), desc="grading", unit="submission", file=sys.stderr)
+    queue, outcomes, lock = list(reversed(todo)), {}, threading.Lock()
+
+    def work():
+        lane = Lane(root, force)
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    lesson, student = queue.pop()
+                outcome = lane.grade(lesson, student)
+                with lock:
+                    outcomes[lesson, student] = outcome
+                    if bar is not None:
+                        bar.set_postfix_str(f"{student}/{lesson}", refresh=False)
+                        bar.update()
+        finally:
+            lane.stop()
+
+    lanes = [threading.Thread(target=work) for _ in range(min(jobs, len(todo)))]
+    for lane in lanes:
+        lane.start()
+    for lane in lanes:
+        lane.join()
+    if bar is not None:
+        bar.close()
+    return [outcomes[key] for key in todo]
+
+
+def score_table(root, lesson):
+    """``(exercises, {student: {exercise: score}}, {exercise: max})`` from the gradebook.
+
+    A test cell counts for the exercise its ``checks.run(...)`` call names; test cells
+    that name none keep their own name.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url(root)) as gb:
+        try:
+            source = gb.find_notebook(lesson, lesson)
+        except MissingEntry:
+            return [], {}, {}
+        sources = {c.name: c.source for c in source.source_cells}
+        solution_ids = {c.name for c in source.solution_cells}
+        exercise_of, maximum = {}, {}
+        for cell in source.grade_cells:
+            name = cell.name
+            if cell.cell_type == "code" and name not in solution_ids:
+                try:
+                    name = parse_test(cell.name, sources[cell.name]).exercise
+                except (KeyError, ValueError):
+                    pass
+            exercise_of[cell.name] = name
+            maximum[name] = maximum.get(name, 0.0) + float(cell.max_score)
+        rows = {}
+        for submission in gb.assignment_submissions(lesson):
+            try:
+                nb = gb.find_submission_notebook(lesson, lesson, submission.student.id)
+            except MissingEntry:
+                continue
+            row = dict.fromkeys(maximum, 0.0)
+            for grade in nb.grades:
+                row[exercise_of.get(grade.name, grade.name)] += float(grade.score or 0.0)
+            rows[submission.student.id] = row
+    return list(maximum), rows, maximum
+
+
+def format_table(lesson, exercises, rows, maximum):
+    """The students x exercises table of one lesson, as text."""
+    if not rows:
+        return f"{lesson}: nothing graded"
+    short = {e: "quiz" if e == "quiz_answers" else e for e in exercises}
+    first = max(len("student"), *(len(s) for s in rows))
+    widths = {e: max(len(short[e]), 5) for e in exercises}
+    total = sum(maximum.values())
+    lines = [f"{lesson} (points out of {total:g})",
+             f"{'student':<{first}}  " + "  ".join(f"{short[e]:>{widths[e]}}" for e in exercises)
+             + f"  {'total':>7}",
+             f"{'(max)':<{first}}  " + "  ".join(f"{maximum[e]:>{widths[e]}g}" for e in exercises)
+             + f"  {total:>7g}"]
+    for student in sorted(rows):
+        row = rows[student]
+        lines.append(f"{student:<{first}}  " + "  ".join(f"{row[e]:>{widths[e]}.4g}" for e in exercises)
+                     + f"  {sum(row.values()):>7.4g}")
+    return "\n".join(lines)
+
+
+def report(root, outcomes, out=sys.stdout):
+    """Print each lesson's table and the submissions that need a look."""
+    for lesson in sorted({o.lesson for o in outcomes}):
+        print(format_table(lesson, *score_table(root, lesson)), file=out)
+        print(file=out)
+    look = [o for o in outcomes if o.flags]
+    if look:
+        print(f"needs a look ({len(look)}):", file=out)
+        for o in look:
+            print(f"  {o.student}/{o.lesson}: " + "; ".join(o.flags)[:400], file=out)
+    else:
+        print("needs a look: nothing", file=out)
+    graded = sum(o.graded for o in outcomes)
+    print(f"\n{graded} of {len(outcomes)} submissions graded; the gradebook is "
+          f"{Path(root).resolve() / 'gradebook.db'}", file=out)
+
+
+# --------------------------------------------------------------------------- #
+# The demo class
+# --------------------------------------------------------------------------- #
+
+DEMO_LESSON = "03_probability"
+
+# Typical mistakes, each a whole solution cell (by grade id).
+MISTAKES = {
+    "gaussian_log_pdf": '''def gaussian_log_pdf(x, mu, sigma):
+    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    z = (x - mu) / sigma
+    return -z**2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)     # the 1/2 is missing
+''',
+    "gaussian_mle": '''def gaussian_mle(x):
+    x = np.asarray(x, dtype=float)
+    return float(x.mean()), float(x.std(ddof=1))                 # the unbiased estimate
+''',
+}
+INFINITE_LOOP = {
+    "bernoulli_nll": '''def bernoulli_nll(y, p, eps=1e-12):
+    total, i = 0.0, 0
+    while i < len(y):                                            # i never moves on
+        total += y[i] * np.log(p[i])
+    return -total / len(y)
+''',
+}
+CRASH = "import os\nos._exit(1)     # the kernel and everything in it end here\n"
+
+
+def _student_notebook(solution, release, answers=None, prelude=None, base="solution"):
+    import nbformat
+
+    nb = nbformat.read(str(solution if base == "solution" else release), as_version=4)
+    for cell in nb.cells:
+        source = (answers or {}).get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        if source is not None:
+            cell.source = source
+    if prelude:
+        first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+        nb.cells.insert(first + 1, nbformat.v4.new_code_cell(prelude))
+    return nb
+
+
+DEMO_STUDENTS = {
+    "ada": "the instructor's solution: full marks",
+    "ben": "the untouched release: no points",
+    "cy": "typical mistakes (a lost 1/2, the unbiased variance)",
+    "dee": "an infinite loop in bernoulli_nll",
+    "eve": "a crash: os._exit(1) in a cell",
+    "fay": "a malformed notebook (not JSON)",
+}
+
+
+def build_demo(directory, lesson=DEMO_LESSON):
+    """Create the demo course in ``directory`` (emptied first) with its submissions."""
+    import nbformat
+
+    directory = Path(directory).resolve()
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    shutil.copy(COURSE_ROOT / "nbgrader_config.py", directory / "nbgrader_config.py")
+    shutil.copytree(COURSE_ROOT / "solutions" / lesson, directory / "solutions" / lesson,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    run_nbgrader(directory, "generate_assignment", lesson, "--force")
+    solution = directory / "solutions" / lesson / f"{lesson}.ipynb"
+    release = directory / "course" / lesson / f"{lesson}.ipynb"
+    notebooks = {
+        "ada": _student_notebook(solution, release),
+        "ben": _student_notebook(solution, release, base="release"),
+        "cy": _student_notebook(solution, release, MISTAKES),
+        "dee": _student_notebook(solution, release, INFINITE_LOOP),
+        "eve": _student_notebook(solution, release, prelude=CRASH),
+    }
+    for student, nb in notebooks.items():
+        target = directory / "submitted" / student / lesson
+        target.mkdir(parents=True)
+        nbformat.write(nb, str(target / f"{lesson}.ipynb"))
+    target = directory / "submitted" / "fay" / lesson
+    target.mkdir(parents=True)
+    (target / f"{lesson}.ipynb").write_text('{"cells": [ {"cell_type": "code", "source": ')
+    return directory
+
+
+def run_nbgrader(root, *args, check=True):
+    proc = subprocess.run([str(NBGRADER), *args, "--log-level=ERROR"], cwd=root, env=nbgrader_env(),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def demo(directory, jobs=None, out=sys.stdout):
+    """Build the demo class and run its whole cycle; return the grading outcomes."""
+    print(f"Building a demo course in {directory} (lesson {DEMO_LESSON}) ...", file=out)
+    root = build_demo(directory)
+    for student, what in DEMO_STUDENTS.items():
+        print(f"  {student:<4} {what}", file=out)
+    print("\nGrading (python -m source_lib.classroom grade) ...", file=out)
+    outcomes = grade_class(root, [DEMO_LESSON], jobs=jobs, progress=out is sys.stdout)
+    print(file=out)
+    report(root, outcomes, out)
+    print("\nFeedback (nbgrader generate_feedback) and export (nbgrader export) ...", file=out)
+    run_nbgrader(root, "generate_feedback", DEMO_LESSON, "--force", check=False)
+    run_nbgrader(root, "export", check=False)
+    print("\nWhere things are:", file=out)
+    places = [("the source notebook", root / "solutions" / DEMO_LESSON),
+              ("the student release", root / "course" / DEMO_LESSON),
+              ("the submissions", root / "submitted"),
+              ("the graded notebooks and each course-review.json", root / "autograded"),
+              ("the feedback (HTML, no hidden test)", root / "feedback"),
+              ("the grades, exported", root / "grades.csv"),
+              ("the gradebook (Formgrader reads it)", root / "gradebook.db")]
+    for what, path in places:
+        print(f"  {what + ':':<50} {path}", file=out)
+    print(f"\nOpen Formgrader on it: cd {root} && jupyter lab  (the Nbgrader menu, Formgrader)",
+          file=out)
+    return outcomes
+
+
+# --------------------------------------------------------------------------- #
+# Command line
+# --------------------------------------------------------------------------- #
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m source_lib.classroom", description=__doc__.split(
+        "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    grade = commands.add_parser("grade", help="autograde every submission, on every core")
+    grade.add_argument("lessons", nargs="*", help="lessons to grade (default: all with submissions)")
+    grade.add_argument("--jobs", "-j", type=int, default=None, help="submissions at a time "
+                       "(default: the number of cores)")
+    grade.add_argument("--force", action="store_true", help="grade again what is already graded")
+    grade.add_argument("--course", default=".", help="the course directory (default: here)")
+    lane = commands.add_parser("lane")   # internal: one of grade's grading processes
+    lane.add_argument("--force", action="store_true")
+    dem = commands.add_parser("demo", help="build a demo class and run the whole cycle on it")
+    dem.add_argument("directory", nargs="?", default=None,
+                     help="where to build it (emptied first; default: a new temporary folder)")
+    dem.add_argument("--jobs", "-j", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.command == "lane":
+        _lane(args.force)
+        return 0
+    if args.command == "grade":
+        root = Path(args.course)
+        if not (root / "nbgrader_config.py").exists():
+            parser.error(f"{root.resolve()} has no nbgrader_config.py: run this in the course directory")
+        outcomes = grade_class(root, args.lessons or None, jobs=args.jobs, force=args.force)
+        if not outcomes:
+            print("no submissions found under submitted/")
+            return 0
+        report(root, outcomes)
+        return 0 if all(o.graded for o in outcomes) else 1
+    directory = args.directory or tempfile.mkdtemp(prefix="course-demo-")
+    demo(directory, jobs=args.jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

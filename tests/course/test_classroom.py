@@ -1,0 +1,99 @@
+"""The instructor's class commands (``source_lib.classroom``).
+
+The demo class runs its whole cycle (release, parallel grading, feedback, export) as an
+instructor would run it, and its students come out as they should: full marks, nothing
+for the untouched release, the points of the typical mistakes lost, an infinite loop and
+a crash and a malformed notebook costing only their own student and listed as needing a
+look. The same class graded again by serial ``nbgrader autograde`` gets the same scores.
+"""
+
+import html
+import io
+import re
+import shutil
+
+import pytest
+from harness import block_lines, notebook_path, read
+
+from source_lib import classroom
+
+LESSON = classroom.DEMO_LESSON
+pytestmark = pytest.mark.xdist_group("classroom")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = io.StringIO()
+    root = tmp_path_factory.mktemp("demo") / "course"
+    outcomes = classroom.demo(root, out=out)
+    return root, {o.student: o for o in outcomes}, out.getvalue()
+
+
+def totals(root):
+    _, rows, maximum = classroom.score_table(root, LESSON)
+    return rows, maximum
+
+
+def test_every_demo_student_gets_what_their_notebook_deserves(demo):
+    root, _, _ = demo
+    rows, maximum = totals(root)
+    assert set(rows) == set(classroom.DEMO_STUDENTS), "every submission has a row in the gradebook"
+    assert rows["ada"] == maximum, "the solution gets full marks"
+    assert not any(rows["ben"].values()), "the untouched release gets nothing"
+    for exercise, points in rows["cy"].items():
+        lost = exercise in ("gaussian_log_pdf", "gaussian_mle")
+        assert points == (0 if lost else maximum[exercise]), f"cy/{exercise}: {points}"
+    for exercise, points in rows["dee"].items():
+        assert points == (0 if exercise == "bernoulli_nll" else maximum[exercise]), f"dee/{exercise}"
+    for student in ("eve", "fay"):
+        assert not any(rows[student].values()), f"{student} crashed or is malformed: no points"
+
+
+def test_what_needs_a_look_is_listed_and_nothing_else(demo):
+    _, outcomes, text = demo
+    for student in ("ada", "ben", "cy"):
+        assert outcomes[student].graded and not outcomes[student].flags, outcomes[student].flags
+    assert outcomes["dee"].graded and outcomes["dee"].flags == ["time-out: bernoulli_nll"]
+    assert not outcomes["eve"].graded and "Kernel died" in outcomes["eve"].flags[0]
+    assert not outcomes["fay"].graded and "NotJSONError" in outcomes["fay"].flags[0]
+    listed = text.split("needs a look (3):")[1].split("\n\n")[0]
+    assert [line.split("/")[0].strip() for line in listed.strip().splitlines()] == ["dee", "eve", "fay"]
+
+
+def test_the_demo_prints_the_gradebook_and_where_each_file_is(demo):
+    root, _, text = demo
+    table = text.split(f"{LESSON} (points out of")[1].split("\n\n")[0]
+    for student in classroom.DEMO_STUDENTS:
+        assert re.search(rf"^{student}\s", table, re.M), f"{student} missing from the table"
+    for place in ("feedback", "autograded", "grades.csv", "gradebook.db"):
+        assert str(root / place) in text
+
+
+def test_feedback_hides_the_hidden_tests_and_the_review(demo):
+    root, _, _ = demo
+    hidden = {line.strip() for cell in read(notebook_path(LESSON)).cells
+              for line in block_lines(cell.source, "hidden") if line.strip()}
+    for student in ("ada", "ben", "cy", "dee"):
+        folder = root / "feedback" / student / LESSON
+        text = html.unescape(re.sub(r"<[^>]+>", "", (folder / f"{LESSON}.html").read_text()))
+        assert not [line for line in hidden if line in text], f"{student}'s feedback leaks hidden tests"
+        assert not (folder / "course-review.json").exists(), "the review is for the instructor"
+    assert "did not return within" in (root / "feedback" / "dee" / LESSON / f"{LESSON}.html").read_text()
+
+
+def test_the_export_lists_every_student(demo):
+    root, _, _ = demo
+    lines = (root / "grades.csv").read_text().splitlines()
+    assert {line.split(",")[3] for line in lines[1:]} == set(classroom.DEMO_STUDENTS)
+
+
+def test_parallel_grading_gives_serial_nbgraders_scores(demo, tmp_path):
+    root, _, _ = demo
+    serial = tmp_path / "serial"
+    shutil.copytree(root, serial, ignore=shutil.ignore_patterns(
+        "gradebook.db", "autograded", "feedback", "grades.csv"))   # the class as submitted
+    classroom.run_nbgrader(serial, "generate_assignment", LESSON, "--force")
+    classroom.run_nbgrader(serial, "autograde", LESSON, check=False)
+    rows, _ = totals(serial)
+    assert set(rows) == set(classroom.DEMO_STUDENTS)
+    assert totals(serial) == totals(root)
