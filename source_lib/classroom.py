@@ -6,10 +6,10 @@ course's environment::
     python -m source_lib.classroom grade [LESSON ...] [--jobs N] [--force]
     python -m source_lib.classroom demo [DIRECTORY]
 
-``grade`` runs nbgrader's own ``nbgrader autograde`` once per submission, several at a
-time (one per core by default), so every submission is graded exactly as a serial
-``nbgrader autograde`` grades it: the course's configuration, its sandbox and its trusted
-verdicts. nbgrader's gradebook stays the one store of grades (Formgrader, feedback and
+``grade`` runs nbgrader's own autograding (the application behind ``nbgrader autograde``)
+on one submission at a time in each of several grading processes (one per core by
+default), so every submission is graded exactly as a serial ``nbgrader autograde`` grades
+it: the course's configuration, its sandbox and its trusted verdicts. nbgrader's gradebook stays the one store of grades (Formgrader, feedback and
 export work as usual). A progress bar shows the run; it ends with a table of students x
 exercises per lesson and the submissions that need a look: not graded (a malformed
 notebook, a run that had to be stopped), crashed or timed-out functions, tampering and
@@ -70,7 +70,6 @@ class Outcome:
     lesson: str
     student: str
     returncode: int = 0
-    seconds: float = 0.0
     log: str = ""
     stopped: bool = False
     flags: list = field(default_factory=list)   # what the instructor should look at
@@ -100,29 +99,33 @@ class Lane:
 
     def __init__(self, root, force):
         self.root, self.force, self.proc = root, force, None
+        self.died = False   # whether the last stop was the lane's own death (not a time limit)
 
     def start(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "source_lib.classroom", "lane"] + (["--force"] if self.force else []),
-            cwd=self.root, env=nbgrader_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "source_lib.classroom", "lane"], cwd=self.root, env=nbgrader_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
 
     def grade(self, lesson, student, limit=SUBMISSION_LIMIT):
         """Grade one submission; return its :class:`Outcome`."""
         outcome = Outcome(lesson, student)
-        start = time.monotonic()
         for attempt in range(3):
-            reply = self._ask({"lesson": lesson, "student": student}, limit)
+            # a retry grades again what the locked attempt may have begun
+            reply = self._ask({"lesson": lesson, "student": student,
+                               "force": self.force or attempt > 0}, limit)
             if reply is None:
                 outcome.stopped = True
+                outcome.returncode = -1
                 break
             outcome.returncode, outcome.log = reply["returncode"], reply["log"]
             # concurrent runs share the gradebook (SQLite): a write that waited too long is retried
             if "database is locked" not in outcome.log:
                 break
             time.sleep(1 + attempt)
-        outcome.seconds = time.monotonic() - start
         outcome.flags = _flags(self.root, outcome, limit)
+        if outcome.stopped and self.died:
+            outcome.flags = ["not graded: the grading process ended while grading it (see "
+                             "`nbgrader autograde` on this submission alone)"]
         return outcome
 
     def _ask(self, task, limit):
@@ -131,14 +134,18 @@ class Lane:
         reply = []
 
         def read():
-            self.proc.stdin.write(json.dumps(task) + "\n")
-            self.proc.stdin.flush()
-            reply.append(self.proc.stdout.readline())
+            try:
+                self.proc.stdin.write(json.dumps(task) + "\n")
+                self.proc.stdin.flush()
+                reply.append(self.proc.stdout.readline())
+            except OSError:   # the lane is gone
+                pass
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         reader.join(limit)
         if reader.is_alive() or not reply or not reply[0]:
+            self.died = not reader.is_alive()
             self.stop()       # stopped, or the lane itself died: the next task starts a new one
             return None
         return json.loads(reply[0])
@@ -153,7 +160,7 @@ class Lane:
             self.proc = None
 
 
-def _lane(force):
+def _lane():
     """The lane process: read tasks (JSON lines) on stdin, grade, answer on stdout."""
     import logging
 
@@ -171,7 +178,7 @@ def _lane(force):
         returncode = 0
         try:
             app.initialize([task["lesson"], f"--CourseDirectory.student_id={glob.escape(task['student'])}",
-                            "--log-level=WARN"] + (["--force"] if force else []))
+                            "--log-level=WARN"] + (["--force"] if task["force"] else []))
             app.log.addHandler(handler)
             app.start()
         except SystemExit as end:
@@ -480,15 +487,14 @@ def main(argv=None):
                        "(default: the number of cores)")
     grade.add_argument("--force", action="store_true", help="grade again what is already graded")
     grade.add_argument("--course", default=".", help="the course directory (default: here)")
-    lane = commands.add_parser("lane")   # internal: one of grade's grading processes
-    lane.add_argument("--force", action="store_true")
+    commands.add_parser("lane")   # internal: one of grade's grading processes
     dem = commands.add_parser("demo", help="build a demo class and run the whole cycle on it")
     dem.add_argument("directory", nargs="?", default=None,
                      help="where to build it (emptied first; default: a new temporary folder)")
     dem.add_argument("--jobs", "-j", type=int, default=None)
     args = parser.parse_args(argv)
     if args.command == "lane":
-        _lane(args.force)
+        _lane()
         return 0
     if args.command == "grade":
         root = Path(args.course)

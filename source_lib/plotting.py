@@ -9,7 +9,7 @@ import numpy as np
 __all__ = ["use_course_style", "plot_curves", "show_images", "interact", "HEADLESS"]
 
 #: Environment variable that marks an automated run of the notebooks (the course
-#: tests, benchmarks, or an instructor's ``COURSE_HEADLESS=1 nbgrader autograde``).
+#: tests and benchmarks; the grading sandbox sets it, see ``source_lib.sandbox``).
 HEADLESS = "COURSE_HEADLESS"
 
 
@@ -101,7 +101,7 @@ def interact(func, manual=False, **controls):
     In a live notebook this is ``ipywidgets.interact(func, **controls)`` (or
     ``interact_manual`` if ``manual``). When nobody can move a slider, because the
     environment variable ``COURSE_HEADLESS`` is set (the course tests and benchmarks
-    set it; instructors may when autograding), it creates no interactive output and
+    set it, and so does the grading sandbox), it creates no interactive output and
     calls ``func`` once with the controls' initial values, so the executed notebook
     still shows the figure. Widget traffic can stall headless notebook execution
     (jupyter/nbclient#312), which would turn a demo into a time-out.

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,7 +293,10 @@ class Kernel:
         from jupyter_client.manager import KernelManager
 
         self.timeout = timeout
-        self.km = KernelManager(kernel_name="python3")
+        # Unix sockets in a private folder (TCP would warn about running unencrypted)
+        self.sockets = tempfile.mkdtemp(prefix="course-test-kernel-")
+        self.km = KernelManager(kernel_name="python3", transport="ipc",
+                                ip=os.path.join(self.sockets, "kernel"))
         self.km.start_kernel(cwd=str(cwd), env=dict(os.environ, **HEADLESS_ENV),
                              extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self.kc = self.km.client()
@@ -331,6 +335,7 @@ class Kernel:
     def shutdown(self):
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
+        shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 if __name__ == "__main__":

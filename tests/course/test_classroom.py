@@ -97,3 +97,25 @@ def test_parallel_grading_gives_serial_nbgraders_scores(demo, tmp_path):
     rows, _ = totals(serial)
     assert set(rows) == set(classroom.DEMO_STUDENTS)
     assert totals(serial) == totals(root)
+
+
+def test_a_grading_process_that_dies_costs_only_that_submission(tmp_path, monkeypatch):
+    """A lane that ends mid-task: its submission is listed as not graded, and the next
+    task gets a new lane."""
+    started = []
+
+    def start(lane):
+        started.append(lane)
+        command = "import sys; sys.stdin.readline()" if len(started) == 1 else \
+            "import json, sys\nfor line in sys.stdin: print(json.dumps({'returncode': 0, 'log': ''}), flush=True)"
+        lane.proc = classroom.subprocess.Popen([classroom.sys.executable, "-c", command],
+                                               stdin=classroom.subprocess.PIPE,
+                                               stdout=classroom.subprocess.PIPE, text=True,
+                                               start_new_session=True)
+
+    monkeypatch.setattr(classroom.Lane, "start", start)
+    lane = classroom.Lane(tmp_path, force=False)
+    first, second = lane.grade(LESSON, "a"), lane.grade(LESSON, "b")
+    lane.stop()
+    assert not first.graded and "grading process ended" in first.flags[0]
+    assert second.graded and not second.flags and len(started) == 2
