@@ -234,6 +234,8 @@ def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
 
     root = Path(root).resolve()
     todo = submissions(root, lessons)
+    if not todo:
+        return []
     jobs = max(1, jobs or os.cpu_count() or 1)
     # the gradebook is created (or upgraded) once, before the runs that share it
     old_path = os.environ.get("PATH", "")
