@@ -47,6 +47,9 @@ COURSE_ROOT = Path(__file__).resolve().parents[1]   # the repository (solutions/
 # One submission's whole grading run (every cell has its own time limit, 60 s, and every
 # checked call its own): past this the run is stopped and the submission needs a look.
 SUBMISSION_LIMIT = 900.0
+# A grading process is replaced after this many submissions, so that whatever nbgrader
+# leaves behind (two file descriptors per kernel that died) cannot pile up in a big class.
+LANE_TASKS = 50
 
 
 def nbgrader_env():
@@ -100,6 +103,7 @@ class Lane:
     def __init__(self, root, force):
         self.root, self.force, self.proc = root, force, None
         self.died = False   # whether the last stop was the lane's own death (not a time limit)
+        self.tasks = 0      # submissions graded by the current process
 
     def start(self):
         self.proc = subprocess.Popen(
@@ -129,8 +133,12 @@ class Lane:
         return outcome
 
     def _ask(self, task, limit):
+        if self.proc is not None and self.tasks >= LANE_TASKS:
+            self.stop()
         if self.proc is None:
             self.start()
+            self.tasks = 0
+        self.tasks += 1
         reply = []
 
         def read():

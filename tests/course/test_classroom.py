@@ -99,23 +99,41 @@ def test_parallel_grading_gives_serial_nbgraders_scores(demo, tmp_path):
     assert totals(serial) == totals(root)
 
 
-def test_a_grading_process_that_dies_costs_only_that_submission(tmp_path, monkeypatch):
-    """A lane that ends mid-task: its submission is listed as not graded, and the next
-    task gets a new lane."""
+ANSWER = "import json, sys\nfor line in sys.stdin: print(json.dumps({'returncode': 0, 'log': ''}), flush=True)"
+DIE = "import sys; sys.stdin.readline()"   # reads a task, ends without an answer
+
+
+def fake_lanes(monkeypatch, *programs):
+    """Make Lane start ``programs`` in turn (then the last again) instead of nbgrader;
+    return the list of lanes started."""
     started = []
 
     def start(lane):
+        program = programs[min(len(started), len(programs) - 1)]
         started.append(lane)
-        command = "import sys; sys.stdin.readline()" if len(started) == 1 else \
-            "import json, sys\nfor line in sys.stdin: print(json.dumps({'returncode': 0, 'log': ''}), flush=True)"
-        lane.proc = classroom.subprocess.Popen([classroom.sys.executable, "-c", command],
-                                               stdin=classroom.subprocess.PIPE,
-                                               stdout=classroom.subprocess.PIPE, text=True,
-                                               start_new_session=True)
+        lane.proc = classroom.subprocess.Popen(
+            [classroom.sys.executable, "-c", program], stdin=classroom.subprocess.PIPE,
+            stdout=classroom.subprocess.PIPE, text=True, start_new_session=True)
 
     monkeypatch.setattr(classroom.Lane, "start", start)
+    return started
+
+
+def test_a_grading_process_that_dies_costs_only_that_submission(tmp_path, monkeypatch):
+    """A lane that ends mid-task: its submission is listed as not graded, and the next
+    task gets a new lane."""
+    started = fake_lanes(monkeypatch, DIE, ANSWER)
     lane = classroom.Lane(tmp_path, force=False)
     first, second = lane.grade(LESSON, "a"), lane.grade(LESSON, "b")
     lane.stop()
     assert not first.graded and "grading process ended" in first.flags[0]
     assert second.graded and not second.flags and len(started) == 2
+
+
+def test_a_grading_process_is_replaced_after_its_share_of_submissions(tmp_path, monkeypatch):
+    started = fake_lanes(monkeypatch, ANSWER)
+    monkeypatch.setattr(classroom, "LANE_TASKS", 2)
+    lane = classroom.Lane(tmp_path, force=False)
+    assert all(lane.grade(LESSON, student).graded for student in "abcde")
+    lane.stop()
+    assert len(started) == 3
