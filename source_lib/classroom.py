@@ -200,6 +200,15 @@ def _lane():
         answers.flush()
 
 
+# What nbgrader's exception means, for the instructor.
+KNOWN_FAILURES = {
+    "DeadKernelError": "its kernel died while running a cell (a crash, exit(), or too much memory) ",
+    "NotJSONError": "the notebook file is not a notebook (not JSON) ",
+    "NBFormatError": "the notebook file is damaged ",
+    "ValidationError": "the notebook file is damaged ",
+}
+
+
 def _flags(root, outcome, limit):
     """What needs the instructor's look in one submission's grading."""
     if outcome.stopped:
@@ -211,7 +220,8 @@ def _flags(root, outcome, limit):
         raised = [line for line in lines if re.match(r"[\w.]+(Error|Exception): ", line)]
         errors = [line.split("]", 1)[-1].strip() for line in lines if "| ERROR]" in line]
         reason = (raised[-1:] or errors[:1] or ["see its log"])[0]
-        return [f"not graded by nbgrader ({reason[:240]})"]
+        known = next((why for error, why in KNOWN_FAILURES.items() if error in reason), "")
+        return [f"not graded by nbgrader: {known}({reason[:240]})"]
     review = Path(root) / "autograded" / outcome.student / outcome.lesson / REVIEW_FILE
     if not review.exists():
         return []
