@@ -252,6 +252,48 @@ def _read_exactly(stream, n):
 
 
 # --------------------------------------------------------------------------- #
+# Running cells
+# --------------------------------------------------------------------------- #
+
+# Modules that only the lessons' demos use (figures, sliders, progress bars). The worker
+# skips a top-level import of one of them when no code it runs names what the import
+# binds: nearly a second of start-up per submission, for nothing a function can reach.
+DEMO_MODULES = {"matplotlib", "ipywidgets", "tqdm", "IPython"}
+
+
+def parse_cell(source):
+    """A cell's syntax tree (IPython syntax such as ``%magic`` translated), or the
+    ``SyntaxError`` message."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        pass
+    try:   # only a cell that is not plain Python can hold IPython syntax
+        from IPython.core.inputtransformer2 import TransformerManager
+        source = TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - IPython missing, or the cell is not valid anyway
+        pass
+    try:
+        return ast.parse(source)
+    except SyntaxError as err:
+        return f"SyntaxError: {err}"
+
+
+def demo_only_import(node, named):
+    """Whether ``node`` imports only demo modules under names that nothing in ``named`` uses."""
+    if isinstance(node, ast.Import):
+        modules = [a.name for a in node.names]
+        bound = [a.asname or a.name.split(".")[0] for a in node.names]
+    elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
+            and all(a.name != "*" for a in node.names):
+        modules = [node.module]
+        bound = [a.asname or a.name for a in node.names]
+    else:
+        return False
+    return all(m.split(".")[0] in DEMO_MODULES for m in modules) and not named.intersection(bound)
+
+
+# --------------------------------------------------------------------------- #
 # The runtime shortcut guard
 # --------------------------------------------------------------------------- #
 
@@ -577,9 +619,19 @@ class Worker:
 
     # operations
     def op_run_cells(self, cells):
-        errors = []
+        trees, errors = [], []
         for index, source in enumerate(cells):
-            for message in self.run_source(source):
+            tree = parse_cell(source)
+            if isinstance(tree, str):
+                errors.append([index, tree])
+            trees.append(tree if not isinstance(tree, str) else None)
+        named = {node.id for tree in trees if tree is not None for node in ast.walk(tree)
+                 if isinstance(node, ast.Name)}
+        for index, tree in enumerate(trees):
+            if tree is None:
+                continue
+            body = [node for node in tree.body if not demo_only_import(node, named)]
+            for message in self.run_statements(body):
                 errors.append([index, message])
             plt = sys.modules.get("matplotlib.pyplot")
             if plt is not None:
@@ -588,17 +640,12 @@ class Worker:
 
     def run_source(self, source):
         """Run a cell statement by statement (a failing statement does not stop the rest)."""
-        try:
-            from IPython.core.inputtransformer2 import TransformerManager
-            source = TransformerManager().transform_cell(source)
-        except Exception:  # noqa: BLE001 - IPython missing or the cell is not valid
-            pass
-        try:
-            tree = ast.parse(source)
-        except SyntaxError as err:
-            return [f"SyntaxError: {err}"]
+        tree = parse_cell(source)
+        return [tree] if isinstance(tree, str) else self.run_statements(tree.body)
+
+    def run_statements(self, body):
         errors = []
-        for node in tree.body:
+        for node in body:
             try:
                 code = compile(ast.Module(body=[node], type_ignores=[]), "<cell>", "exec")
                 exec(code, self.namespace)  # noqa: S102 - the student's own code, sandboxed

@@ -128,6 +128,19 @@ def test_worker_runs_cells_statement_by_statement_and_calls_by_name():
     assert w.op_call({"name": "g"}, [], wire.encode({}))["missing"]
 
 
+def test_worker_skips_demo_imports_that_no_code_names():
+    w = wire.Worker({"__name__": "__main__"}, block_library=False)
+    reply = w.op_run_cells([
+        "import numpy as np\nimport matplotlib.pyplot as plt\nfrom ipywidgets import FloatSlider\n"
+        "from tqdm.auto import trange\nimport IPython.display",
+        "def f(x):\n    for _ in trange(1):\n        pass\n    return np.sum(x)",
+        "%time y = 2",   # IPython syntax is translated (and needs IPython's shell)
+    ])
+    assert reply["errors"] == [[2, "NameError: name 'get_ipython' is not defined"]], reply
+    assert {"np", "trange", "f"} <= set(w.namespace)     # named by a function: imported
+    assert not {"plt", "FloatSlider", "IPython"} & set(w.namespace)
+
+
 def test_worker_hides_the_course_library():
     import sys
 
