@@ -9,11 +9,12 @@ course's environment::
 ``grade`` runs nbgrader's own autograding (the application behind ``nbgrader autograde``)
 on one submission at a time in each of several grading processes (one per core by
 default), so every submission is graded exactly as a serial ``nbgrader autograde`` grades
-it: the course's configuration, its sandbox and its trusted verdicts. nbgrader's gradebook stays the one store of grades (Formgrader, feedback and
-export work as usual). A progress bar shows the run; it ends with a table of students x
-exercises per lesson and the submissions that need a look: not graded (a malformed
-notebook, a run that had to be stopped), crashed or timed-out functions, tampering and
-constructs the code reader flags for review.
+it: the course's configuration, its sandbox and its trusted verdicts. nbgrader's gradebook
+stays the one store of grades (Formgrader, feedback and export work as usual). A progress
+bar shows the run; it ends with a table of students x exercises per lesson and the
+submissions that need a look: not graded (a malformed notebook, a run that had to be
+stopped), crashed or timed-out functions, tampering and constructs the code reader flags
+for review.
 
 ``demo`` builds a scratch course with a handful of synthetic students of lesson 03 (full
 marks, the untouched release, typical mistakes, an infinite loop, a crash, a malformed
@@ -107,7 +108,8 @@ class Lane:
 
     def start(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "source_lib.classroom", "lane"], cwd=self.root, env=nbgrader_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "source_lib.classroom", "lane"], cwd=self.root,
+            env=nbgrader_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
 
     def grade(self, lesson, student, limit=SUBMISSION_LIMIT):
@@ -185,7 +187,8 @@ def _lane():
         app = AutogradeApp()
         returncode = 0
         try:
-            app.initialize([task["lesson"], f"--CourseDirectory.student_id={glob.escape(task['student'])}",
+            student = glob.escape(task["student"])
+            app.initialize([task["lesson"], f"--CourseDirectory.student_id={student}",
                             "--log-level=WARN"] + (["--force"] if task["force"] else []))
             app.log.addHandler(handler)
             app.start()
@@ -354,8 +357,10 @@ def format_table(lesson, exercises, rows, maximum):
     return "\n".join(lines)
 
 
-def report(root, outcomes, out=sys.stdout):
-    """Print each lesson's table and the submissions that need a look."""
+def report(root, outcomes, out=None):
+    """Print each lesson's table and the submissions that need a look (to ``out``,
+    standard output by default)."""
+    out = out or sys.stdout
     for lesson in sorted({o.lesson for o in outcomes}):
         print(format_table(lesson, *score_table(root, lesson)), file=out)
         print(file=out)
@@ -465,14 +470,16 @@ def run_nbgrader(root, *args, check=True):
     return proc
 
 
-def demo(directory, jobs=None, out=sys.stdout):
-    """Build the demo class and run its whole cycle; return the grading outcomes."""
+def demo(directory, jobs=None, out=None):
+    """Build the demo class and run its whole cycle; return the grading outcomes. What it
+    prints goes to ``out`` (standard output, with a progress bar, by default)."""
+    progress, out = out is None, out or sys.stdout
     print(f"Building a demo course in {directory} (lesson {DEMO_LESSON}) ...", file=out)
     root = build_demo(directory)
     for student, what in DEMO_STUDENTS.items():
         print(f"  {student:<4} {what}", file=out)
     print("\nGrading (python -m source_lib.classroom grade) ...", file=out)
-    outcomes = grade_class(root, [DEMO_LESSON], jobs=jobs, progress=out is sys.stdout)
+    outcomes = grade_class(root, [DEMO_LESSON], jobs=jobs, progress=progress)
     print(file=out)
     report(root, outcomes, out)
     print("\nFeedback (nbgrader generate_feedback) and export (nbgrader export) ...", file=out)

@@ -4,9 +4,10 @@ For every solution notebook: the time to run it top to bottom and the kernel's p
 memory, the time all its checks take (every part of every exercise, in this process,
 as the self-check runs them), and the time nbgrader takes to autograde one full
 submission with the course's configuration (sandboxed kernel and worker, verdicts from
-the checks), beside the time nbgrader's own pipeline takes on it (the kernel alone). Then a synthetic class (the demo class's students, twice over) graded by
-serial ``nbgrader autograde`` and by ``source_lib.classroom`` side by side, with equal
-scores. Exits 1 if a target is missed.
+the checks), beside the time nbgrader's own pipeline takes on it (the kernel alone).
+Then a synthetic class (the demo class's students, twice over) graded by serial
+``nbgrader autograde`` and by ``source_lib.classroom`` side by side, with equal scores.
+Exits 1 if a target is missed.
 
 ``python tests/course/bench.py [LESSON ...]`` benches those lessons only;
 ``python tests/course/bench.py class`` only the class.

@@ -99,7 +99,8 @@ def test_parallel_grading_gives_serial_nbgraders_scores(demo, tmp_path):
     assert totals(serial) == totals(root)
 
 
-ANSWER = "import json, sys\nfor line in sys.stdin: print(json.dumps({'returncode': 0, 'log': ''}), flush=True)"
+ANSWER = ("import json, sys\n"
+          "for line in sys.stdin: print(json.dumps({'returncode': 0, 'log': ''}), flush=True)")
 DIE = "import sys; sys.stdin.readline()"   # reads a task, ends without an answer
 
 
