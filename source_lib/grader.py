@@ -321,24 +321,17 @@ UNREADABLE = object()   # a cell the reader cannot parse although it is valid Py
 
 
 def _parse(source):
-    """The cell's syntax tree (as the worker sees it, IPython syntax transformed), None for
-    a syntax error (the worker cannot run it either), or UNREADABLE when parsing fails
+    """The cell's syntax tree as the worker parses it (``worker.parse_cell``), None for a
+    syntax error (the worker cannot run it either), or UNREADABLE when parsing fails
     otherwise (nesting too deep, too big): such a cell is not run unread."""
     import threading
 
     result = []
 
     def parse():   # in a fresh thread, so that the depth of the caller's stack cannot matter
-        text = source
         try:
-            from IPython.core.inputtransformer2 import TransformerManager
-            text = TransformerManager().transform_cell(text)
-        except Exception:  # noqa: BLE001 - the worker falls back to the text as it is too
-            pass
-        try:
-            result.append(ast.parse(text))
-        except SyntaxError:
-            result.append(None)
+            tree = wire.parse_cell(source)
+            result.append(None if isinstance(tree, str) else tree)
         except (ValueError, RecursionError, MemoryError):
             result.append(UNREADABLE)
 
