@@ -62,6 +62,16 @@ def reading(source, kind="solution"):
     "import builtins\nbuiltins.len = None",
     "import sys\nsys.modules['numpy'] = None",
     "getattr(np, '__dict__')",
+    # routes an adversarial review found
+    "_ = " + "-" * 3000 + "1\nimport sys",                       # too deep for the reader
+    "import sys\nw = sys.getprofile()",
+    "import logging\nlogging.threading.Thread",
+    "import inspect, scipy.special\ndict(inspect.getmembers(scipy.special))",
+    "import torch\ntorch._log_softmax",
+    "import torch\ntorch._C._nn.cross_entropy_loss",
+    "f = open(4, **{'mode': 'wb'})",
+    "fd = 4\nf = open(f'/proc/self/fd/{fd}')",
+    "x = [].__class__.__mro__",
 ])
 def test_tampering_is_found(source):
     assert reading(source).tampering, source
@@ -176,23 +186,9 @@ def test_reflection_on_ones_own_object_is_fine():
 
 
 # --------------------------------------------------------------------------- #
-# Holes found by an adversarial review, closed
+# Holes found by an adversarial review, closed (its tampering routes are listed in
+# test_tampering_is_found)
 # --------------------------------------------------------------------------- #
-
-@pytest.mark.parametrize("source", [
-    "_ = " + "-" * 3000 + "1\nimport sys",                       # too deep for the reader
-    "import sys\nw = sys.getprofile()",
-    "import logging\nlogging.threading.Thread",
-    "import inspect, scipy.special\ndict(inspect.getmembers(scipy.special))",
-    "import torch\ntorch._log_softmax",
-    "import torch\ntorch._C._nn.cross_entropy_loss",
-    "f = open(4, **{'mode': 'wb'})",
-    "fd = 4\nf = open(f'/proc/self/fd/{fd}')",
-    "x = [].__class__.__mro__",
-])
-def test_review_holes_are_tampering(source):
-    assert reading(source).tampering, source
-
 
 @pytest.mark.parametrize("source, found", [
     ("import torch\ndef double(x):\n    return torch.as_tensor(x).__getattribute__('softmax')(0)",
