@@ -95,7 +95,9 @@ def _probe_mlp(model, X, in_dim, num_classes):
 
 def _train_mlp(model, X, y, steps):
     """Adam (lr 1e-2, written out: torch.optim's first use imports its compiler, which takes
-    seconds) for ``steps`` full-batch steps; the losses, or None without trainable parameters."""
+    seconds) for ``steps`` full-batch steps; the losses, or None without trainable parameters.
+    Self-contained (not ``source_lib.residual._Adam``): it runs in the grading worker, where
+    the course library is hidden."""
     import torch
 
     params = [p for p in model.parameters() if p.requires_grad]
