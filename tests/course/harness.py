@@ -251,6 +251,24 @@ class Course:
         return read(notebook_path(lesson, self.root / "autograded" / student))
 
 
+def execute(nb, cwd, timeout=300):
+    """Run the notebook ``nb`` from top to bottom in a fresh kernel in ``cwd``, as a learner's
+    Run All does (``COURSE_HEADLESS=1``, errors recorded, not raised); return it executed."""
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    sockets = tempfile.mkdtemp(prefix="course-test-kernel-")
+    try:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
+        client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                                extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                                resources={"metadata": {"path": str(cwd)}})
+        client.execute(env=dict(os.environ, **HEADLESS_ENV))
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+    return nb
+
+
 def bad_outputs(nb):
     """(cell index, text) of every error output and every write to stderr."""
     found = []
