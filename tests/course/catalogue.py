@@ -16,7 +16,10 @@ Each lesson has a module ``catalogue_NN_name.py`` beside this one that builds a
 
 The course tests run each variant in the lesson's kernel in place of the
 solution: a wrong variant must fail at least one test cell of its function, a
-correct one must pass them all.  A variant's source is sent to the kernel as
+correct one must pass them all. A wrong variant registered with ``hint="..."`` must also
+fail with a message containing that text, so that the check names the mistake made:
+
+    @variants.wrong("pca_dimension", "uncentred data", hint="centre")  A variant's source is sent to the kernel as
 written (decorator lines removed), so it may use what the notebook's first code
 cell imports (``np``, ...) and must import anything else inside its body.
 
@@ -46,6 +49,7 @@ class Variant:
     kind: str  # "wrong" or "correct"
     why: str
     source: str
+    hint: str = None  # text the first failing check's message must contain (a wrong variant)
 
     @property
     def label(self):
@@ -58,15 +62,17 @@ class Catalogue:
     def __init__(self):
         self.variants = []
 
-    def wrong(self, target, why):
-        """Register a wrong implementation of ``target``; the tests must reject it."""
-        return self._register(target, "wrong", why)
+    def wrong(self, target, why, hint=None):
+        """Register a wrong implementation of ``target``; the tests must reject it, and with
+        ``hint``, the message of its first failing test cell must contain that text (the
+        check names the mistake made)."""
+        return self._register(target, "wrong", why, hint)
 
     def correct(self, target, why):
         """Register a correct alternative of ``target``; the tests must accept it."""
         return self._register(target, "correct", why)
 
-    def _register(self, target, kind, why):
+    def _register(self, target, kind, why, hint=None):
         targets = (target,) if isinstance(target, str) else tuple(target)
 
         def decorate(func):
@@ -77,7 +83,7 @@ class Catalogue:
                 bind = f"{targets[0]} = {func.__name__}"
             else:
                 bind = f"{', '.join(targets)} = {func.__name__}()"
-            self.variants.append(Variant(targets, kind, why, f"{body}\n{bind}\n"))
+            self.variants.append(Variant(targets, kind, why, f"{body}\n{bind}\n", hint))
             return func
 
         return decorate

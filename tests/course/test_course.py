@@ -303,6 +303,11 @@ def test_catalogue_variant(lesson, variant):
     if variant.kind == "wrong":
         assert remote != full, (f"{lesson}: this wrong implementation passes every test of "
                                 f"{'/'.join(variant.targets)}: {variant.why}")
+        if variant.hint is not None:
+            first = next(v for v in rv.values() if not v.passed)
+            assert variant.hint in first.message, (
+                f"{lesson}: the first failing check of '{variant.why}' does not name the mistake "
+                f"(wanted {variant.hint!r} in its message):\n{first.message}")
     else:
         assert remote == full, (f"{lesson}: this correct implementation loses points: "
                                 f"{variant.why}\n" + "\n".join(
