@@ -51,7 +51,7 @@ from source_lib import worker as wire
 from source_lib.testing import (ExerciseFailure, ShortcutError, TimeLimitError, _describe_call,
                                 _snapshot, _unchanged, assert_close, describe, fail)
 
-__all__ = ["Lesson", "Exercise", "Student", "Choice", "Number", "Verdict", "LocalRunner",
+__all__ = ["Lesson", "Exercise", "Student", "Choice", "Number", "Verdict", "Score", "LocalRunner",
            "StudentError"]
 
 VALIDATION = "errors"
@@ -147,6 +147,16 @@ class Number:
         except (TypeError, ValueError):
             return False
         return bool(abs(value - self.answer) <= self.atol + self.rtol * abs(self.answer))
+
+
+@dataclass
+class Score:
+    """What a part returns to give partial credit: ``fraction`` of its points (0 to 1), and
+    a message saying what was missed (a part that returns nothing scores full marks when it
+    does not fail)."""
+
+    fraction: float
+    message: str = ""
 
 
 @dataclass
@@ -658,8 +668,12 @@ class Lesson:
             if key == "quiz_answers":
                 result = self._quiz_verdict(student)
             else:
-                ex.parts[part].func(student, rng)
-                result = Verdict(key, part, 1.0)
+                outcome = ex.parts[part].func(student, rng)
+                if isinstance(outcome, Score):
+                    fraction = min(1.0, max(0.0, float(outcome.fraction)))
+                    result = Verdict(key, part, fraction, "" if fraction >= 1.0 else outcome.message)
+                else:
+                    result = Verdict(key, part, 1.0)
         except AssertionError as err:   # ExerciseFailure, or a plain assert of a check
             result = Verdict(key, part, 0.0, str(err) or f"a check of {key} failed")
         except Exception as err:  # noqa: BLE001 - what the student returned broke a check
