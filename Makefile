@@ -49,11 +49,11 @@ instructor: setup
 # some lessons only, FORCE=1 to grade again what is graded): a table of students x
 # exercises and what needs a look at the end; the gradebook holds the grades.
 grade: setup system
-	$(BIN)/python -m source_lib.classroom grade $(LESSON) $(if $(FORCE),--force)
+	$(BIN)/python -m source_lib.grading.classroom grade $(LESSON) $(if $(FORCE),--force)
 
 # Try the whole instructor's cycle on a synthetic class, in demo-class/.
 demo-class: setup system
-	$(BIN)/python -m source_lib.classroom demo demo-class
+	$(BIN)/python -m source_lib.grading.classroom demo demo-class
 
 test: setup system
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -9,7 +9,7 @@ import numpy as np
 __all__ = ["use_course_style", "plot_curves", "show_images", "interact", "HEADLESS"]
 
 #: Environment variable that marks an automated run of the notebooks (the course
-#: tests and benchmarks; the grading sandbox sets it, see ``source_lib.sandbox``).
+#: tests and benchmarks; the grading sandbox sets it, see ``source_lib.grading.sandbox``).
 HEADLESS = "COURSE_HEADLESS"
 
 

@@ -17,7 +17,7 @@ import inspect
 
 import numpy as np
 
-from source_lib.worker import Remote
+from source_lib.grading.worker import Remote
 
 __all__ = [
     "ExerciseFailure",

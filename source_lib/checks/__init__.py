@@ -19,9 +19,9 @@ The same part functions run in four places, so they cannot drift apart:
 
 * in the learner's kernel, from a test cell: ``checks.run("entropy")`` (a public seed)
   and ``checks.self_check()`` (fresh seeds, every exercise, the points grading gives);
-* at grading, in nbgrader's process (:mod:`source_lib.grader`), with the instructor's
+* at grading, in nbgrader's process (:mod:`source_lib.grading.pipeline`), with the instructor's
   secret seed from the hidden block ``checks.run("entropy", seed=401)``, calling the
-  student's functions in a sandboxed worker (:mod:`source_lib.worker`);
+  student's functions in a sandboxed worker (:mod:`source_lib.grading.worker`);
 * in the course's catalogue tests, on wrong and correct implementations.
 
 A part receives ``f``, the :class:`Student` proxy of the student's function, and
@@ -47,15 +47,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from source_lib import worker as wire
+from source_lib.grading import worker as wire
 from source_lib.testing import (ExerciseFailure, ShortcutError, TimeLimitError, _describe_call,
                                 _snapshot, _unchanged, assert_close, describe, fail)
 
 __all__ = ["Lesson", "Exercise", "Student", "Choice", "Number", "Verdict", "Score", "LocalRunner",
+           "NUMPY", "STANDARD",
            "StudentError"]
 
 VALIDATION = "errors"
 GRADING = "NBGRADER_EXECUTION"
+#: Modules of the standard library that every exercise may import: plain tools with no
+#: way out of the process (no files, no processes, no global random state).
+STANDARD = ("math", "cmath", "itertools", "functools", "collections", "bisect", "heapq",
+            "copy", "numbers", "typing", "dataclasses")
+#: What most exercises may import.
+NUMPY = ("numpy",) + STANDARD
 
 
 class StudentError(ExerciseFailure):
@@ -86,6 +93,7 @@ class Exercise:
     forbidden: tuple = ()
     mutable: tuple = ()
     time_limit: float = 10.0
+    imports: tuple = NUMPY
     parts: dict = field(default_factory=dict)
 
     def part(self, name, points):
@@ -263,15 +271,6 @@ class Student:
         return self._runner.helper(self, func, args)
 
 
-def library_files():
-    """The reference library's source files (``source_lib/*.py`` but the check machinery),
-    all forbidden to the student's code (grading hides the whole library)."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    machinery = {"worker.py", "testing.py", "grader.py", "sandbox.py", "__init__.py"}
-    return sorted(os.path.join(here, name) for name in os.listdir(here)
-                  if name.endswith(".py") and name not in machinery)
-
-
 def _exception_class(name):
     import builtins
     cls = getattr(builtins, name, None)
@@ -310,50 +309,67 @@ class Runner:
     """Calls into the student's code and turns what happens into checks' terms.
 
     Subclasses provide :meth:`request`, which sends one operation of
-    :class:`source_lib.worker.Worker` and returns its reply (raising
+    :class:`source_lib.grading.worker.Executor` and returns its reply (raising
     :class:`TimeLimitError` or :class:`ExerciseFailure` when the code does not return).
     """
 
     def __init__(self):
         self.advice = []
-        self.prepared = set()     # exercises whose forbidden routines the worker has imported
-        self.watched_files = library_files()   # calls into these fail (the reference library)
-        self.tampering = []       # set by the grader: reasons that fail every exercise
-        self.static_shortcuts = {}  # set by the grader: exercise -> forbidden names in its code
+        self.reading = None       # what reading the student's code found (set by the grader)
+        self.calls = {}           # request number -> (label, parameter names, mutable ones)
 
     def request(self, op, timeout, **fields):
         raise NotImplementedError
+
+    def refusal(self, ex):
+        """The reason the student's code of exercise ``ex`` is not run at all, if any."""
+        reading = self.reading
+        if reading is None:
+            return None
+        if reading.tampering:
+            return reading.tampering[0], ("grading runs your functions apart from the tests; code "
+                                          "that changes a module changes how every function is "
+                                          "graded, so it earns no point.")
+        refused = reading.refused.get(ex.name)
+        if refused:
+            return (f"{refused[0]} {ex.name} may import {_listing(_shown(ex.imports))} only (see "
+                    f"the exercise's text), and earns no point until it does.",
+                    "write the computation with what the exercise allows; names of modules, "
+                    "attributes and built-ins must be written out (no getattr with a computed "
+                    "name, no __dunder__ attributes, no eval or exec).")
+        return None
 
     def invoke(self, student, target, method, args, kwargs, method_name=None):
         __tracebackhide__ = True
         ex = student.exercise
         label = f"{ex.name}.{method_name}" if method_name else ex.name
         inputs = _Lazy(lambda: student.describe_call(args, kwargs, method=method_name, label=label))
-        if self.tampering:
-            fail(self.tampering[0], hint="grading runs your functions apart from the tests; code "
-                 "that tries to change how it is graded earns no point.")
-        if ex.name in self.static_shortcuts:
-            found = self.static_shortcuts[ex.name]
+        refusal = self.refusal(ex)
+        if refusal is not None:
+            fail(refusal[0], hint=refusal[1])
+        found = (self.reading.shortcuts.get(ex.name) if self.reading is not None else None)
+        if found:
             fail(f"{ex.name} uses {', '.join(found)}, which does this exercise for you.",
                  inputs=inputs, hint="write the computation yourself with NumPy array operations; "
                  "the point of the exercise is the algorithm.", error=ShortcutError)
-        if ex.name not in self.prepared:
-            self.request("prepare", None, label=label, forbidden=list(ex.forbidden))
-            self.prepared.add(ex.name)
         before = [_snapshot(a) for a in args]
         before_kw = {k: _snapshot(v) for k, v in kwargs.items()}
         reply = self.request("call", ex.time_limit, label=label, inputs=inputs,
                              target=target, method=method,
                              args=wire.encode(list(args), functions=True),
-                             kwargs=wire.encode(dict(kwargs), functions=True),
-                             forbidden=list(ex.forbidden), files=self.watched_files)
+                             kwargs=wire.encode(dict(kwargs), functions=True))
+        names = _argument_names(ex.signature(method_name), args, kwargs)
+        self.calls[reply.get("call")] = (label, names, ex.mutable)
+        self._earlier(student, reply.get("earlier", []), label, inputs)
         if reply.get("missing"):
             fail(f"{ex.name} is not defined: run its cell (and the set-up cell at the top) first.",
                  hint="if you renamed it, give it back the name the exercise asks for.")
-        if reply.get("calls"):
-            fail(f"{label} called {', '.join(reply['calls'])}, which does this exercise for you.",
-                 inputs=inputs, hint="write the computation yourself with NumPy array operations; "
-                 "the point of the exercise is the algorithm.", error=ShortcutError)
+        if reply.get("global_rng"):
+            fail(f"{label} used NumPy's global random generator (np.random.seed, np.random.normal, "
+                 "np.random.shuffle...).", inputs=inputs,
+                 hint="draw every random number from the `rng` argument (rng.normal(...), "
+                      "rng.random(...)): nothing may read or seed NumPy's global random state, "
+                      "not even with a seed taken from rng.")
         error = reply.get("error")
         if error is not None:
             if error["type"] == "NotImplementedError":
@@ -366,9 +382,9 @@ class Runner:
         result = self.decode(student, reply["result"], [])
         after = self.decode(student, reply["args"], [])
         after_kw = self.decode(student, reply["kwargs"], [])
-        student.last = {"replaced": {k: v for k, v in reply.get("replaced", [])},
-                        "warnings": reply.get("warnings", [])}
-        names = _argument_names(ex.signature(method_name), args, kwargs)
+        student.last = {"warnings": reply.get("warnings", []),
+                        "replaced": _replaced(args, reply["args"]) | _replaced(kwargs, reply["kwargs"]),
+                        "aliases": [_name_of(p, names) for p in _inputs_in(reply["result"])]}
         for i, (b, a) in enumerate(zip(before, after)):
             self._settle(student, names[i], b, a, args[i], inputs)
         for k, b in before_kw.items():
@@ -378,6 +394,23 @@ class Runner:
             if note not in self.advice:
                 self.advice.append(note)
         return result
+
+    def _earlier(self, student, changed, label, inputs):
+        """Fail when this call changed an input of an earlier call (an object of the
+        student's kept the caller's array and modified it later)."""
+        __tracebackhide__ = True
+        for entry in changed:
+            earlier = self.calls.get(entry.get("call"))
+            if earlier is None:
+                continue
+            was, names, mutable = earlier
+            name = _name_of(entry["path"], names)
+            if name.split("[")[0] in mutable:
+                continue
+            fail(f"{label} changed `{name}` of an earlier call ({was}): your object kept the "
+                 "caller's array and modified it later.", inputs=inputs,
+                 hint="store a copy of what you keep between calls (self.v = g.copy(), "
+                      "np.array(g)), never the caller's array itself.")
 
     def _settle(self, student, name, before, after, original, inputs):
         """Fail on a modified input; write a permitted change back to the caller's object."""
@@ -442,6 +475,73 @@ class _Lazy:
         return self._text
 
     __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+
+def _shown(imports):
+    """The allowlist as said to a learner: the standard library's plain modules in one word."""
+    listed = [m for m in imports if m not in STANDARD]
+    return listed + ["the standard library's plain modules (math, itertools, functools, "
+                     "collections...)"] if set(STANDARD) <= set(imports) else list(imports)
+
+
+def _listing(names):
+    names = list(names)
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _replaced(original, encoded):
+    """The dict arguments whose arrays the call replaced by new ones, read from the encoded
+    arguments after the call (an array that is still the one passed in comes back marked
+    as an input): ``{argument index or keyword: [keys]}``."""
+    if isinstance(encoded, dict) and "$d" in encoded:
+        pairs = [(k, v) for k, v in encoded["$d"]]
+    elif isinstance(encoded, list):
+        pairs = list(enumerate(encoded))
+    else:
+        return {}
+    found = {}
+    for key, now in pairs:
+        try:
+            value = original[key]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if not isinstance(value, dict) or not (isinstance(now, dict) and "$d" in now):
+            continue
+        entries = {k: v for k, v in now["$d"]}
+        keys = [k for k, v in value.items() if isinstance(v, np.ndarray) and k in entries
+                and isinstance(entries[k], dict) and "input" not in entries[k]]
+        if keys:
+            found[key] = keys
+    return found
+
+
+def _inputs_in(encoded):
+    """The paths of the inputs that an encoded value holds as themselves (marked "input")."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+        elif isinstance(node, dict):
+            if "input" in node and "$a" in node:
+                found.append(node["input"])
+            else:
+                for x in node.values():
+                    walk(x)
+
+    walk(encoded)
+    return found
+
+
+def _name_of(path, names):
+    """``["args", 1, "W"]`` as ``params['W']`` (the parameter's name, then the keys)."""
+    if not path:
+        return "an input"
+    head, rest = (path[1], path[2:]) if path[0] in ("args", "kwargs") and len(path) > 1 else (path[0], path[1:])
+    if path[0] == "args" and isinstance(head, int):
+        head = names[head] if head < len(names) else f"argument {head + 1}"
+    return str(head) + "".join(f"[{k!r}]" for k in rest)
 
 
 def _argument_names(sig, args, kwargs):
@@ -523,20 +623,28 @@ def _exception_hint(error):
 class LocalRunner(Runner):
     """Runs the student's functions in this process (the learner's kernel).
 
-    The calls go through the same :class:`source_lib.worker.Worker` code that grading
-    runs in its sandbox (values are copied in and out the same way), with the time limit
-    enforced by an alarm signal.
+    The calls go through the same :class:`~source_lib.grading.worker.Executor` and
+    :class:`~source_lib.grading.worker.Arena` that grading's worker uses (values are
+    copied in and out the same way, and the same facts are observed: modified inputs,
+    inputs of earlier calls changed later, NumPy's global random state), with the time
+    limit enforced by an alarm signal; the student's code is read by the same reader.
     """
 
     def __init__(self, namespace):
         super().__init__()
-        self.worker = wire.Worker(namespace, block_library=False)
+        self.arena = wire.Arena(wire.LocalStorage())
+        self.executor = wire.Executor(namespace, storage=self.arena.storage)
         self.read = set()
 
     def request(self, op, timeout, label="", inputs="", **fields):
         __tracebackhide__ = True
         with _alarm(timeout, label):
-            return getattr(self.worker, f"op_{op}")(**fields)
+            number = self.arena.place(fields)
+            reply = self.executor.answer(dict(fields, op=op))
+        reply = self.arena.resolve(reply, number)
+        reply["earlier"] = self.arena.earlier(number)
+        reply["call"] = number
+        return reply
 
     def invoke(self, student, *args, **kwargs):
         __tracebackhide__ = True
@@ -546,11 +654,11 @@ class LocalRunner(Runner):
         return super().invoke(student, *args, **kwargs)
 
     def _read_code(self, student):
-        """Read the student's function as grading reads it (shortcuts and tampering), from
+        """Read the student's function as grading reads it (the allowlist, shortcuts), from
         its source and that of the functions of this notebook it uses."""
-        from source_lib.grader import Cell, read_code
+        from source_lib.grading.reader import Cell, CodeReading, read_code
 
-        namespace = self.worker.namespace
+        namespace = self.executor.namespace
         imports, sources, todo, seen = [], [], [student.name], set()
         for name, value in list(namespace.items()):
             if inspect.ismodule(value):
@@ -575,13 +683,14 @@ class LocalRunner(Runner):
             return
         cells = [Cell("\n".join(imports), "instructor")] + [
             Cell(source, "solution", student.name) for source in sources]
-        reading = read_code(cells, self._lesson_of(student))
-        self.tampering = reading.tampering
-        self.static_shortcuts.update(reading.shortcuts)
-
-    @staticmethod
-    def _lesson_of(student):
-        return student._lesson
+        reading = read_code(cells, student._lesson)
+        if self.reading is None:
+            self.reading = CodeReading()
+        self.reading.tampering += [t for t in reading.tampering if t not in self.reading.tampering]
+        for key in ("refused", "shortcuts"):
+            mine = getattr(self.reading, key)
+            for name, found in getattr(reading, key).items():
+                mine[name] = list(dict.fromkeys(mine.get(name, []) + found))
 
 
 def _alarm(seconds, label):
@@ -626,16 +735,31 @@ def time_limit_failure(label, seconds):
 class Lesson:
     """A lesson's graded exercises, their checks and its quiz."""
 
-    def __init__(self, name):
+    def __init__(self, name, imports=NUMPY):
         self.name = name
+        self.imports = tuple(imports)
         self.exercises = {}
         self.questions = []
 
-    def exercise(self, name, reference, *, forbidden=(), mutable=(), time_limit=10.0):
-        """Declare a graded function or class ``name`` with its reference implementation."""
-        ex = Exercise(name, reference, tuple(forbidden), tuple(mutable), float(time_limit))
+    def exercise(self, name, reference, *, forbidden=(), mutable=(), time_limit=10.0, imports=None):
+        """Declare a graded function or class ``name`` with its reference implementation.
+
+        ``imports`` names the modules its code may use (the lesson's: :data:`NUMPY`, numpy
+        and plain modules of the standard library, unless the lesson says otherwise);
+        ``forbidden`` the routines inside them that would do the exercise
+        (``numpy.linalg.eigh`` for power iteration)."""
+        ex = Exercise(name, reference, tuple(forbidden), tuple(mutable), float(time_limit),
+                      tuple(imports) if imports is not None else self.imports)
         self.exercises[name] = ex
         return ex
+
+    @property
+    def modules(self):
+        """Every module some exercise of the lesson may import (what its worker holds)."""
+        found = []
+        for ex in self.exercises.values():
+            found += [m for m in ex.imports if m not in found]
+        return found
 
     def quiz(self, points, questions):
         """Declare the lesson's concept quiz: the learner's ``quiz_answers`` dict."""

@@ -10,7 +10,7 @@ required nor tested (CURRICULUM, conventions).
 import numpy as np
 
 from source_lib import backprop as ref
-from source_lib.checks import Choice, Lesson, Number
+from source_lib.checks import STANDARD, Choice, Lesson, Number
 from source_lib.testing import ExerciseFailure, assert_close, describe, fail
 
 checks = Lesson("05_backpropagation")
@@ -41,7 +41,9 @@ affine_forward = checks.exercise("affine_forward", ref.affine_forward)
 affine_backward = checks.exercise("affine_backward", ref.affine_backward)
 relu_forward = checks.exercise("relu_forward", ref.relu_forward)
 relu_backward = checks.exercise("relu_backward", ref.relu_backward)
-softmax_loss = checks.exercise("softmax_loss", ref.softmax_loss, forbidden=SOFTMAX_SHORTCUTS)
+# scipy.special.logsumexp is the exercise of lesson 04 and a fair tool here
+softmax_loss = checks.exercise("softmax_loss", ref.softmax_loss, forbidden=SOFTMAX_SHORTCUTS,
+                               imports=("numpy", "scipy") + STANDARD)
 two_layer_net = checks.exercise("two_layer_net", ref.two_layer_net, forbidden=AUTOGRAD_SHORTCUTS)
 
 

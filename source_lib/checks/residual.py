@@ -10,14 +10,15 @@ Torch models are built by helpers of this module inside the student's process
 import numpy as np
 
 from source_lib import residual as ref
-from source_lib.checks import Choice, Lesson, Number
+from source_lib.checks import NUMPY, Choice, Lesson, Number
 from source_lib.testing import assert_close, describe, fail
 
 checks = Lesson("12_residual_networks")
+TORCH = NUMPY + ("torch",)   # the torch exercises may use torch; residual_block may not
 
 residual_block = checks.exercise("residual_block", ref.residual_block)
-residual_mlp = checks.exercise("ResidualMLP", ref.ResidualMLP, time_limit=20.0)
-grad_norm = checks.exercise("first_layer_grad_norm", ref.first_layer_grad_norm)
+residual_mlp = checks.exercise("ResidualMLP", ref.ResidualMLP, time_limit=20.0, imports=TORCH)
+grad_norm = checks.exercise("first_layer_grad_norm", ref.first_layer_grad_norm, imports=TORCH)
 
 
 # --------------------------------------------------------------------------- #

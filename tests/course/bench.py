@@ -6,7 +6,7 @@ as the self-check runs them), and the time nbgrader takes to autograde one full
 submission with the course's configuration (sandboxed kernel and worker, verdicts from
 the checks), beside the time nbgrader's own pipeline takes on it (the kernel alone).
 Then a synthetic class (the demo class's students, twice over) graded by serial
-``nbgrader autograde`` and by ``source_lib.classroom`` side by side, with equal scores.
+``nbgrader autograde`` and by ``source_lib.grading.classroom`` side by side, with equal scores.
 Exits 1 if a target is missed.
 
 ``python tests/course/bench.py [LESSON ...]`` benches those lessons only;
@@ -141,7 +141,7 @@ def main():
         serial_s, parallel_s, count = bench_class()
         speedup = serial_s / parallel_s
         print(f"\na class of {count} submissions of {classroom.DEMO_LESSON} on {os.cpu_count()} cores: "
-              f"serial nbgrader autograde {serial_s:.0f} s, python -m source_lib.classroom grade "
+              f"serial nbgrader autograde {serial_s:.0f} s, python -m source_lib.grading.classroom grade "
               f"{parallel_s:.0f} s ({speedup:.2f}x; target >= {CLASS_SPEEDUP}x); equal scores")
         if speedup < CLASS_SPEEDUP:
             missed.append(f"class grading: {speedup:.2f}x < {CLASS_SPEEDUP}x")

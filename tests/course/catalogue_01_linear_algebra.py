@@ -653,7 +653,8 @@ def pca_flipped_signs(X, k):
     return -Vt[:k], variances / X.var(axis=0, ddof=1).sum()
 
 
-@variants.correct("pca", "torch SVD of the centred data")
+@variants.wrong("pca", "torch SVD of the centred data: a module this exercise may not import",
+                hint="which this exercise may not use")
 def pca_torch_svd(X, k):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or not 1 <= k <= min(X.shape):

@@ -898,7 +898,8 @@ def classify_eigvals(H, tol=1e-8):
     return "degenerate"
 
 
-@variants.correct("classify_critical_point", "scipy.linalg.eigh, Python loop, returns np.str_")
+@variants.wrong("classify_critical_point", "scipy.linalg.eigh, Python loop, returns np.str_: a module this exercise may not import",
+                hint="which this exercise may not use")
 def classify_scipy_loop(H, tol=1e-8):
     import scipy.linalg
     labels = np.array(["minimum", "maximum", "saddle", "degenerate"])
@@ -1151,7 +1152,8 @@ def classify_squared(H, tol=1e-8):
     return "minimum" if np.trace(H) > 0 else "maximum"
 
 
-@variants.correct("classify_critical_point", "torch.linalg.eigvalsh, smallest and largest only")
+@variants.wrong("classify_critical_point", "torch.linalg.eigvalsh, smallest and largest only: a module this exercise may not import",
+                hint="which this exercise may not use")
 def classify_torch(H, tol=1e-8):
     import torch
     lam = torch.linalg.eigvalsh(torch.as_tensor(H, dtype=torch.float64))

@@ -790,7 +790,8 @@ def bernoulli_nll_no_minus(y, p, eps=1e-12):
     return float(np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-@variants.correct("bernoulli_nll", "scipy.special.xlogy on the clipped probabilities")
+@variants.wrong("bernoulli_nll", "scipy.special.xlogy on the clipped probabilities: a module this exercise may not import",
+                hint="which this exercise may not use")
 def bernoulli_nll_xlogy(y, p, eps=1e-12):
     from scipy.special import xlogy
 

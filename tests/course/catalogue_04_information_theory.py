@@ -1017,7 +1017,8 @@ def softmax_returns_tensor(z, axis=-1):
     return e / e.sum(dim=axis, keepdim=True)
 
 
-@variants.correct("softmax", "torch operations (no library softmax), converted back to NumPy")
+@variants.wrong("softmax", "torch operations (no library softmax), converted back to NumPy: a module this exercise may not import",
+                hint="which this exercise may not use")
 def softmax_torch_ops(z, axis=-1):
     t = torch.as_tensor(np.asarray(z, dtype=np.float64))
     e = torch.exp(t - t.amax(dim=axis, keepdim=True))

@@ -99,8 +99,8 @@ class Lesson:
 
 def grading_cells(nb):
     """The code cells of a source notebook as the grader classifies a submission's
-    (``source_lib.grader.Cell``) and its test cells (``TestCell``, with their points)."""
-    from source_lib.grader import Cell, parse_test
+    (``source_lib.grading.reader.Cell``) and its test cells (``TestCell``, with their points)."""
+    from source_lib.grading.pipeline import Cell, parse_test
 
     cells, tests = [], []
     for cell in nb.cells:
@@ -205,7 +205,7 @@ class Course:
         cmd = [str(BIN / "nbgrader"), *args, "--log-level=WARN"]
         with subprocess.Popen(cmd, cwd=self.root, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) as popen:
-            self.pid = popen.pid   # the sandboxes' user ids derive from it (source_lib.sandbox)
+            self.pid = popen.pid   # the sandboxes' user ids derive from it (source_lib.grading.sandbox)
             try:
                 stdout, stderr = popen.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:

@@ -17,7 +17,7 @@ from attacks import ATTACKS as ALL_ATTACKS
 from attacks import LESSON, TARGETS
 from harness import ROOT, Course, meta, notebook_path, read
 
-from source_lib import sandbox
+from source_lib.grading import sandbox
 
 pytestmark = pytest.mark.xdist_group("attacks")
 HONEST = ("aaa-honest", "zzz-honest")
@@ -58,7 +58,7 @@ def fingerprint(paths):
 
 def sandbox_processes(grader_pid):
     """Processes of the sandboxes that the grading process ``grader_pid`` started (their
-    user ids derive from its pid: source_lib.sandbox._sandbox_uid)."""
+    user ids derive from its pid: source_lib.grading.sandbox._sandbox_uid)."""
     low = sandbox.uid_base(grader_pid)
     found = []
     for proc in psutil.process_iter(["uids", "cmdline"]):

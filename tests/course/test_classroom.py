@@ -1,4 +1,4 @@
-"""The instructor's class commands (``source_lib.classroom``).
+"""The instructor's class commands (``source_lib.grading.classroom``).
 
 The demo class runs its whole cycle (release, parallel grading, feedback, export) as an
 instructor would run it, and its students come out as they should: full marks, nothing

@@ -5,10 +5,11 @@
    contains no solution code and no hidden test;
 3. every test cell runs one part of the lesson's check module with a secret seed, with
    the points that part declares (validation at most a quarter of an exercise's);
-4. the solution notebook, autograded as a submission by real ``nbgrader autograde``
-   with the course's configuration, runs without an error or anything on stderr and
-   gets full marks; the untouched release gets zero on every test cell (a malformed
-   submission, a dying kernel and an infinite loop: test_classroom.py's demo class);
+4. the solution notebook runs from top to bottom without an error or anything on stderr
+   (executed once per lesson, see conftest.py), and, autograded as a submission by real
+   ``nbgrader autograde`` with the course's configuration, gets full marks; the untouched
+   release gets zero on every test cell (a malformed submission, an infinite loop and a
+   crash: test_classroom.py's demo class);
 5. every wrong implementation in the lesson's catalogue loses points, and every
    correct alternative keeps full marks, both in the learner's kernel (the self-check's
    runner) and at grading (the sandboxed worker), with the same points in both.
@@ -18,7 +19,9 @@ Tests of one lesson share an xdist group, so one worker owns its grading worker.
 
 import html
 import importlib
+import itertools
 import json
+import linecache
 import re
 
 import numpy as np
@@ -27,8 +30,9 @@ from harness import (COURSE, SOLUTIONS, Course, Lesson, bad_outputs, block_lines
                      is_clean, lessons, meta, notebook_path, outside_lines, read)
 
 from source_lib.checks import VALIDATION, LocalRunner, load
-from source_lib.grader import (Cell, RemoteRunner, WorkerProcess, read_code, run_tests,
-                               worker_sources)
+from source_lib.grading.pipeline import Cell, run_tests, worker_sources
+from source_lib.grading.reader import read_code
+from source_lib.grading.remote import RemoteRunner, WorkerProcess
 
 LESSONS = lessons()
 
@@ -169,10 +173,13 @@ def test_test_cells_run_the_check_module(lesson):
 # 4 ------------------------------------------------------------------------- #
 
 @pytest.mark.parametrize("lesson", lesson_params())
-def test_solution_runs_cleanly_and_gets_full_marks(lesson, graded):
-    course, _, scores = graded(lesson)
-    problems = bad_outputs(course.autograded(lesson, "solution"))
+def test_solution_runs_cleanly_and_gets_full_marks(lesson, graded, executed):
+    nb, _ = executed(lesson)
+    problems = bad_outputs(nb)
     assert not problems, f"the solution of {lesson} has errors or stderr output: {problems}"
+    course, _, scores = graded(lesson)
+    assert not bad_outputs(course.autograded(lesson, "solution")), \
+        f"a test cell of {lesson}'s solution shows a failure at grading"
     lost = {k: v for k, v in scores["solution"].items() if v[0] != v[1]}
     assert scores["solution"], f"{lesson} has no graded cells"
     assert not lost, f"the solution of {lesson} loses points in {lost}"
@@ -205,6 +212,17 @@ def test_untouched_release_scores_zero(lesson, graded):
 
 # 5 ------------------------------------------------------------------------- #
 
+_cells = itertools.count()
+
+
+def run_cell(source, namespace):
+    """Run ``source`` in ``namespace`` as IPython runs a cell: under a file name of its own
+    whose lines ``inspect.getsource`` finds (the self-check reads the student's code so)."""
+    name = f"<cell-{next(_cells)}>"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    exec(compile(source, name, "exec"), namespace)  # noqa: S102
+
+
 class Session:
     """One lesson's solution, held both in this process and in a sandboxed worker."""
 
@@ -215,17 +233,17 @@ class Session:
         self.cells, self.tests = grading_cells(read(notebook_path(lesson)))
         self.namespace = {"__name__": "__main__"}
         for source in [self.spec.setup, *self.spec.solutions.values()]:
-            exec(compile(source, "<solution cell>", "exec"), self.namespace)  # noqa: S102
-        self.process = WorkerProcess(worker_sources(self.cells))
+            run_cell(source, self.namespace)
+        self.process = WorkerProcess(worker_sources(self.cells), self.checks.modules)
         self.process.start()
 
     def define(self, source):
-        exec(compile(source, "<variant>", "exec"), self.namespace)  # noqa: S102
+        run_cell(source, self.namespace)
         self.process.request({"op": "define", "source": source}, timeout=60)
 
     def restore(self, targets):
         for target in targets:
-            exec(compile(self.spec.solutions[target], "<solution cell>", "exec"), self.namespace)  # noqa: S102
+            run_cell(self.spec.solutions[target], self.namespace)
         try:
             self.process.request({"op": "define", "source": "\n".join(
                 self.spec.solutions[t] for t in targets)}, timeout=60)

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.xdist_group("exchange")
 LESSON = "03_probability"     # one of the quickest to release
 COURSE_ID = re.search(r'course_id = "([^"]+)"', (ROOT / "nbgrader_config.py").read_text())[1]
 # Students' user ids: no account has them, and they are below the ids of the grading
-# sandboxes (source_lib.sandbox.uid_base), so nothing else runs as them.
+# sandboxes (source_lib.grading.sandbox.uid_base), so nothing else runs as them.
 STUDENTS = {"alice": 2_999_801, "bob": 2_999_802}
 EDIT = "# alice's answer\nraise NotImplementedError()"
 

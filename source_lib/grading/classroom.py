@@ -3,8 +3,8 @@
 Run them from the course directory (the one holding ``nbgrader_config.py``), inside the
 course's environment::
 
-    python -m source_lib.classroom grade [LESSON ...] [--jobs N] [--force]
-    python -m source_lib.classroom demo [DIRECTORY]
+    python -m source_lib.grading.classroom grade [LESSON ...] [--jobs N] [--force]
+    python -m source_lib.grading.classroom demo [DIRECTORY]
 
 ``grade`` runs nbgrader's own autograding (the application behind ``nbgrader autograde``)
 on one submission at a time in each of several grading processes (one per core by
@@ -40,16 +40,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from source_lib.grader import REVIEW_FILE, parse_test
+from source_lib.grading.pipeline import REVIEW_FILE, parse_test
+from source_lib.grading.pipeline import flags as review_flags
+from source_lib.grading.sandbox import GradingCannotStart
 
 BIN = Path(sys.executable).parent
 NBGRADER = BIN / "nbgrader"
 COURSE_ROOT = Path(__file__).resolve().parents[1]   # the repository (solutions/, course/)
-# One submission's whole grading run (every cell has its own time limit, 60 s, and every
-# checked call its own): past this the run is stopped and the submission needs a look.
-SUBMISSION_LIMIT = 900.0
+# One submission's whole grading run (grading gives itself 300 s, every checked call has
+# its own limit): past this the run is stopped and the submission needs a look.
+SUBMISSION_LIMIT = 450.0
 # A grading process is replaced after this many submissions, so that whatever nbgrader
-# leaves behind (two file descriptors per kernel that died) cannot pile up in a big class.
+# leaves behind cannot pile up in a big class.
 LANE_TASKS = 50
 
 
@@ -97,7 +99,7 @@ def submissions(root, lessons=None):
 
 class Lane:
     """A long-lived grading process that runs ``nbgrader autograde`` on one submission
-    after another (``python -m source_lib.classroom lane``), so that nbgrader's start-up
+    after another (``python -m source_lib.grading.classroom lane``), so that nbgrader's start-up
     is paid once per lane rather than once per submission. It runs only trusted code: the
     submissions run in nbgrader's sandboxed kernels and workers, as in a serial run."""
 
@@ -108,7 +110,7 @@ class Lane:
 
     def start(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "source_lib.classroom", "lane"], cwd=self.root,
+            [sys.executable, "-m", "source_lib.grading.classroom", "lane"], cwd=self.root,
             env=nbgrader_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
 
@@ -119,6 +121,8 @@ class Lane:
             # a retry grades again what the locked attempt may have begun
             reply = self._ask({"lesson": lesson, "student": student,
                                "force": self.force or attempt > 0}, limit)
+            if reply is not None and "fatal" in reply:
+                raise GradingCannotStart(reply["fatal"])
             if reply is None:
                 outcome.stopped = True
                 outcome.returncode = -1
@@ -192,9 +196,15 @@ def _lane():
                             "--log-level=WARN"] + (["--force"] if task["force"] else []))
             app.log.addHandler(handler)
             app.start()
+        except GradingCannotStart as err:   # the machine, not the submission: stop everything
+            answers.write(json.dumps({"fatal": str(err)}) + "\n")
+            answers.flush()
+            return
         except SystemExit as end:
             returncode = end.code if isinstance(end.code, int) else 1
-        except Exception as err:  # noqa: BLE001 - reported as that submission's failure
+        except BaseException as err:  # noqa: BLE001 - reported as that submission's failure
+            if isinstance(err, KeyboardInterrupt):
+                raise
             returncode = 1
             log.write(f"[AutogradeApp | ERROR] {type(err).__name__}: {err}\n")
         finally:
@@ -205,7 +215,8 @@ def _lane():
 
 # What nbgrader's exception means, for the instructor.
 KNOWN_FAILURES = {
-    "DeadKernelError": "its kernel died while running a cell (a crash, exit(), or too much memory) ",
+    "SubmissionFailed": "",
+    "FileNotFoundError": "its notebook is missing or was set aside ",
     "NotJSONError": "the notebook file is not a notebook (not JSON) ",
     "NBFormatError": "the notebook file is damaged ",
     "ValidationError": "the notebook file is damaged ",
@@ -232,15 +243,7 @@ def _flags(root, outcome, limit):
         review = json.loads(review.read_text())
     except (OSError, ValueError):
         return ["its review file is unreadable"]
-    flags = []
-    if not review.get("sandboxed"):
-        flags.append("graded WITHOUT the sandbox")
-    flags += [f"tampering: {t}" for t in review.get("tampering", [])[:1]]
-    flags += review.get("events", [])
-    if review.get("startup_failure"):
-        flags.append(review["startup_failure"])
-    flags += [f"review: {r}" for r in review.get("risky", [])]
-    return flags
+    return review_flags(review)
 
 
 def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
@@ -272,15 +275,22 @@ def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
         bar = tqdm(total=len(todo), desc="grading", unit="submission", file=sys.stderr)
     queue, outcomes, lock = list(reversed(todo)), {}, threading.Lock()
 
+    fatal = []
+
     def work():
         lane = Lane(root, force)
         try:
             while True:
                 with lock:
-                    if not queue:
+                    if not queue or fatal:
                         return
                     lesson, student = queue.pop()
-                outcome = lane.grade(lesson, student)
+                try:
+                    outcome = lane.grade(lesson, student)
+                except GradingCannotStart as err:
+                    with lock:
+                        fatal.append(err)
+                    return
                 with lock:
                     outcomes[lesson, student] = outcome
                     if bar is not None:
@@ -294,6 +304,10 @@ def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
         lane.start()
     for lane in lanes:
         lane.join()
+    if fatal:
+        if bar is not None:
+            bar.close()
+        raise fatal[0]
     if bar is not None:
         bar.close()
     return [outcomes[key] for key in todo]
@@ -478,7 +492,7 @@ def demo(directory, jobs=None, out=None):
     root = build_demo(directory)
     for student, what in DEMO_STUDENTS.items():
         print(f"  {student:<4} {what}", file=out)
-    print("\nGrading (python -m source_lib.classroom grade) ...", file=out)
+    print("\nGrading (python -m source_lib.grading.classroom grade) ...", file=out)
     outcomes = grade_class(root, [DEMO_LESSON], jobs=jobs, progress=progress)
     print(file=out)
     report(root, outcomes, out)
@@ -505,7 +519,7 @@ def demo(directory, jobs=None, out=None):
 # --------------------------------------------------------------------------- #
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m source_lib.classroom", description=__doc__.split(
+    parser = argparse.ArgumentParser(prog="python -m source_lib.grading.classroom", description=__doc__.split(
         "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     grade = commands.add_parser("grade", help="autograde every submission, on every core")
@@ -527,7 +541,11 @@ def main(argv=None):
         root = Path(args.course)
         if not (root / "nbgrader_config.py").exists():
             parser.error(f"{root.resolve()} has no nbgrader_config.py: run this in the course directory")
-        outcomes = grade_class(root, args.lessons or None, jobs=args.jobs, force=args.force)
+        try:
+            outcomes = grade_class(root, args.lessons or None, jobs=args.jobs, force=args.force)
+        except GradingCannotStart as err:
+            print(str(err), file=sys.stderr)
+            return 2
         if not outcomes:
             print("no submissions found under submitted/")
             return 0

@@ -1,0 +1,636 @@
+"""Reading a submission's code: what each exercise's code may use, by an allowlist.
+
+Each exercise names the modules its code may import (``Lesson.exercise(..., imports=...)``:
+``numpy`` and ``math`` for most, ``torch`` where the lesson is about torch). The reader
+takes the code of an exercise — its solution cell and every top-level statement of the
+student's that this code uses, by name, transitively — and refuses, with the line and the
+reason:
+
+* an import of a module outside the exercise's allowlist (or of a submodule of an
+  allowed package that is not on it: ``numpy.ctypeslib``, ``numpy.testing``), and any use
+  of a name bound to such a module (the set-up cell's ``plt``, ``torch`` in a NumPy
+  exercise);
+* a module reached as an attribute of an allowed one (``torch.os``, ``torch.sys``), and
+  private names of modules (``np._core``);
+* attributes read or written by a name computed at run time (``getattr`` with anything
+  but a literal name, and passing ``getattr``/``setattr`` around), dunder attributes
+  (``x.__dict__``, ``f.__globals__``; ``super().__init__`` and ``__name__``,
+  ``__class__``, ``__doc__`` are fine), frame and traceback attributes (``tb_frame``,
+  ``f_back``, ``gi_frame``...) and ``.ctypes``;
+* built-in functions outside a list of plain ones (``eval``, ``exec``, ``open``,
+  ``vars``, ``globals``, ``__import__``... are not on it), and dunder names
+  (``__builtins__``, ``__loader__``);
+* the course's reference library, and the routines the exercise forbids (however they
+  are imported or renamed), as "shortcuts".
+
+Code that changes a module (``np.linalg.norm = ...``) anywhere in the submission fails
+every exercise. What the same rules find in cells that no exercise uses (a scratch cell
+that compares with ``scipy``) costs nothing: it is listed for the instructor's review, and
+the worker refuses it anyway at run time (:mod:`source_lib.grading.worker`).
+
+The reader never imports anything: names are resolved by reading the modules the
+trusted process has already imported, and the package directories on disk.
+
+What it cannot rule out: a forbidden routine *inside an allowed package* (``np.linalg.eigh``
+for power iteration) reached through an object the code does not name (a value passed in,
+returned by another call). :attr:`CodeReading.limits` says so, per exercise, in the review.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import inspect
+import sys
+import threading
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Cell", "CodeReading", "read_code", "translate", "parse", "expand_allowed"]
+
+SAFE_BUILTINS = {
+    "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "bytes", "callable", "chr",
+    "classmethod", "complex", "delattr", "dict", "divmod", "enumerate", "filter", "float",
+    "format", "frozenset", "getattr", "hasattr", "hash", "hex", "id", "int", "isinstance",
+    "issubclass", "iter", "len", "list", "map", "max", "min", "next", "object", "oct", "ord",
+    "pow", "print", "property", "range", "repr", "reversed", "round", "set", "setattr", "slice",
+    "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "zip", "NotImplemented",
+    "Ellipsis", "True", "False", "None", "bytearray",
+} | {name for name, value in vars(builtins).items()
+     if isinstance(value, type) and issubclass(value, BaseException)}
+SAFE_DUNDERS = {"__init__", "__name__", "__class__", "__doc__", "__qualname__"}
+FRAME_ATTRIBUTES = {"tb_frame", "tb_next", "f_back", "f_globals", "f_locals", "f_builtins",
+                    "f_code", "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame", "ag_code",
+                    "co_code", "ctypes"}
+REFLECTIVE = {"getattr", "setattr", "delattr", "hasattr"}
+# The submodules of an allowed package that graded code may use (``numpy`` allows these).
+SUBMODULES = {
+    "numpy": {"numpy", "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial",
+              "numpy.ma", "numpy.emath", "numpy.exceptions", "numpy.lib",
+              "numpy.lib.stride_tricks", "numpy.lib.scimath", "numpy.typing", "numpy.dtypes"},
+    "scipy": {"scipy", "scipy.special"},
+    "torch": {"torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.nn.modules",
+              "torch.nn.parameter", "torch.autograd", "torch.linalg", "torch.special",
+              "torch.fft", "torch.optim", "torch.func", "torch.random"},
+}
+LIBRARY = "source_lib"
+
+
+def expand_allowed(imports):
+    """The module paths that the top-level modules ``imports`` allow (their listed
+    submodules, and what lies below those)."""
+    allowed = set()
+    for name in imports:
+        allowed |= SUBMODULES.get(name, {name})
+    return allowed
+
+
+def _module_allowed(dotted, allowed):
+    parts = dotted.split(".")
+    return any(".".join(parts[:i]) in allowed for i in range(len(parts), 0, -1)) \
+        and parts[0] in {a.split(".")[0] for a in allowed} \
+        and not any(p.startswith("_") for p in parts[1:])
+
+
+@dataclass
+class Cell:
+    """A code cell of a submission: ``kind`` is "setup" (the instructor's first code cell),
+    "instructor" (a demo), "solution", "student" (a cell the student added or changed) or
+    "test"; ``exercise`` the grade id of a solution cell."""
+
+    source: str
+    kind: str
+    exercise: str = None
+
+
+@dataclass
+class CodeReading:
+    """What reading a submission's code found."""
+
+    refused: dict = field(default_factory=dict)     # exercise -> reasons that fail it
+    tampering: list = field(default_factory=list)   # reasons that fail every exercise
+    shortcuts: dict = field(default_factory=dict)   # exercise -> forbidden names it refers to
+    review: list = field(default_factory=list)      # for the instructor, costing nothing
+    limits: list = field(default_factory=list)      # what the reader cannot rule out
+
+    @property
+    def flagged(self):
+        """Everything that names an attempt, for the review and "needs a look"."""
+        found = list(self.tampering)
+        for reasons in self.refused.values():
+            found += [r for r in reasons if r not in found]
+        return found
+
+
+# --------------------------------------------------------------------------- #
+# Parsing
+# --------------------------------------------------------------------------- #
+
+UNREADABLE = object()
+
+
+def translate(source):
+    """A cell's source as plain Python: IPython syntax (``%magic``, ``!shell``) translated
+    and its magics left out (graded code runs no magic); unchanged if it is plain Python."""
+    try:
+        ast.parse(source)
+        return source
+    except SyntaxError:
+        pass
+    except (ValueError, RecursionError, MemoryError):
+        return source
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+        translated = TransformerManager().transform_cell(source)
+        tree = ast.parse(translated)
+    except Exception:  # noqa: BLE001 - not valid anyway: the worker reports the SyntaxError
+        return source
+    tree.body = [stmt for stmt in tree.body if not _is_magic(stmt)]
+    return ast.unparse(tree) if tree.body else "pass"
+
+
+def _is_magic(stmt):
+    value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+    while isinstance(value, (ast.Call, ast.Attribute)):
+        value = value.func if isinstance(value, ast.Call) else value.value
+    return isinstance(value, ast.Name) and value.id == "get_ipython"
+
+
+def parse(source):
+    """The cell's syntax tree, None for a syntax error (the worker cannot run it either),
+    or UNREADABLE when parsing fails otherwise (nesting too deep, too big)."""
+    result = []
+
+    def work():   # in a fresh thread, so that the depth of the caller's stack cannot matter
+        try:
+            result.append(ast.parse(source))
+        except SyntaxError:
+            result.append(None)
+        except (ValueError, RecursionError, MemoryError):
+            result.append(UNREADABLE)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    return result[0] if result else UNREADABLE
+
+
+# --------------------------------------------------------------------------- #
+# Names
+# --------------------------------------------------------------------------- #
+
+def _dotted(node):
+    """``np.linalg.eigh`` as ["np", "linalg", "eigh"], or None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return list(reversed(parts))
+
+
+def _import_aliases(trees):
+    """Names bound by imports, and by plain assignments of a module path (``la = np.linalg``):
+    name -> dotted path."""
+    aliases = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for a in node.names:
+                    if a.name != "*":
+                        aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+    for _ in range(3):   # assignments of paths, in any order
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                        and isinstance(node.targets[0], ast.Name):
+                    path = _dotted(node.value)
+                    if path and path[0] in aliases:
+                        aliases[node.targets[0].id] = ".".join([aliases[path[0]]] + path[1:])
+    return aliases
+
+
+def _bound_names(trees):
+    """Every name the code binds somewhere (so that a built-in's name may be reused)."""
+    bound = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                bound.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(node.name)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound |= {a.asname or a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                bound |= set(node.names)
+    return bound
+
+
+def _package_path(module):
+    """The directory of an imported package (read, never imported)."""
+    obj = sys.modules.get(module)
+    paths = getattr(obj, "__path__", None) if obj is not None else None
+    return Path(list(paths)[0]) if paths else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_submodule(parent, name):
+    base = _package_path(parent)
+    return base is not None and ((base / f"{name}.py").exists() or (base / name / "__init__.py").exists()
+                                 or any(base.glob(f"{name}.*.so")))
+
+
+def resolve(path, allowed):
+    """Follow a module path (see :func:`_resolve`; the answers are cached)."""
+    return _resolve(path, frozenset(allowed))
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve(path, allowed):
+    """Follow a module path such as ``numpy.linalg.eigh`` as far as it names modules.
+
+    Returns ``(module, rest, problem)``: the deepest module reached, the attribute names
+    after it, and a reason to refuse (None if the path stays inside ``allowed``).
+    """
+    parts = path.split(".")
+    if not _module_allowed(parts[0], allowed):
+        return parts[0], parts[1:], f"uses {parts[0]}, which this exercise may not use"
+    current = parts[0]
+    for i, name in enumerate(parts[1:], start=1):
+        if name.startswith("__") and name.endswith("__"):
+            return current, parts[i:], None if name in SAFE_DUNDERS else f"reaches {current}.{name}"
+        if name.startswith("_"):
+            return current, parts[i:], f"uses the private name {current}.{name}"
+        candidate = f"{current}.{name}"
+        if candidate in sys.modules or _is_submodule(current, name):
+            if not _module_allowed(candidate, allowed):
+                return current, parts[i:], f"uses the module {candidate}, which this exercise may not use"
+            current = candidate
+            continue
+        module = sys.modules.get(current)
+        try:
+            value = inspect.getattr_static(module, name) if module is not None else None
+        except AttributeError:
+            value = None
+        if isinstance(value, types.ModuleType):
+            if not _module_allowed(value.__name__, allowed):
+                return current, parts[i:], f"reaches the module {value.__name__} through {candidate}"
+            current = value.__name__
+            continue
+        return current, parts[i:], None
+    return current, [], None
+
+
+# --------------------------------------------------------------------------- #
+# Reading
+# --------------------------------------------------------------------------- #
+
+class _Reader:
+    def __init__(self, aliases, bound, allowed, forbidden, library_names):
+        self.aliases, self.bound, self.allowed = aliases, bound, allowed
+        self.forbidden, self.library = forbidden, library_names
+        self.last = {}
+        for name in forbidden:
+            parts = name.split(".")
+            owner_is_class = len(parts) > 2 and parts[-2][:1].isupper()
+            self.last.setdefault(parts[-1], []).append((name, owner_is_class))
+
+    def path_of(self, node):
+        parts = _dotted(node)
+        if parts is None or parts[0] not in self.aliases:
+            return None
+        return ".".join([self.aliases[parts[0]]] + parts[1:])
+
+    def problems(self, tree):
+        """``(line, reason)`` of what this code may not do."""
+        called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        found = []
+        for node in ast.walk(tree):
+            reason = self.problem(node, called)
+            if reason and (getattr(node, "lineno", "?"), reason) not in found:
+                found.append((getattr(node, "lineno", "?"), reason))
+        return found
+
+    def problem(self, node, called=frozenset()):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == LIBRARY:
+                    continue    # the reference library: a shortcut, said as such
+                if not _module_allowed(a.name, self.allowed):
+                    return f"imports {a.name}, which this exercise may not use"
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                return "uses a relative import"
+            module = node.module or ""
+            if module.split(".")[0] == LIBRARY:
+                return None
+            if not _module_allowed(module, self.allowed):
+                return f"imports from {module}, which this exercise may not use"
+            for a in node.names:
+                if a.name != "*":
+                    _, _, why = resolve(f"{module}.{a.name}", self.allowed)
+                    if why:
+                        return f"imports {module}.{a.name} ({why})"
+        elif isinstance(node, ast.Name):
+            return self.name_problem(node, id(node) in called)
+        elif isinstance(node, ast.Attribute):
+            return self.attribute_problem(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in REFLECTIVE and node.func.id not in self.bound:
+            if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant)
+                                          and isinstance(node.args[1].value, str)):
+                return f"uses {node.func.id} with a name computed at run time"
+            name = node.args[1].value
+            if name.startswith("__") and name not in SAFE_DUNDERS:
+                return f"reaches {name!r} through {node.func.id}"
+            if name in FRAME_ATTRIBUTES:
+                return f"reaches .{name} through {node.func.id}"
+            owner = self.path_of(node.args[0])
+            if owner is not None:
+                _, _, why = resolve(f"{owner}.{name}", self.allowed)
+                if why:
+                    return f"{why} (through {node.func.id})"
+                if node.func.id in ("setattr", "delattr"):
+                    return f"changes the module {owner} with {node.func.id}"
+        return None
+
+    def name_problem(self, node, is_called):
+        name = node.id
+        if name in self.aliases and isinstance(node.ctx, ast.Load):
+            target = self.aliases[name]
+            if target.split(".")[0] == LIBRARY:
+                return None
+            _, _, why = resolve(target, self.allowed)
+            return why
+        if name.startswith("__") and name != "__name__":
+            return f"uses {name}"
+        if name in self.bound:
+            return None
+        if name in REFLECTIVE and isinstance(node.ctx, ast.Load) and not is_called:
+            return f"passes {name} around (a name computed at run time could follow)"
+        if hasattr(builtins, name) and name not in SAFE_BUILTINS:
+            return f"uses the built-in {name}, which graded code may not use"
+        return None
+
+    def attribute_problem(self, node):
+        attr = node.attr
+        path = self.path_of(node)
+        if path is not None:
+            _, _, why = resolve(path, self.allowed)
+            if why:
+                return why
+        if attr.startswith("__") and attr.endswith("__") and attr not in SAFE_DUNDERS:
+            return f"reaches .{attr}"
+        if attr in FRAME_ATTRIBUTES:
+            return f"reaches .{attr}"
+        return None
+
+    def patches(self, tree):
+        """``(line, reason)`` of code that changes a module."""
+        found = []
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.Delete)):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            for target in targets:
+                base = target
+                while isinstance(base, ast.Subscript):
+                    base = base.value
+                if isinstance(base, ast.Attribute):
+                    owner = self.path_of(base.value)
+                    if owner is not None:
+                        found.append((node.lineno, f"changes the module {owner}"))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in ("setattr", "delattr") and node.args \
+                    and self.path_of(node.args[0]) is not None:
+                found.append((node.lineno, f"changes the module {self.path_of(node.args[0])} "
+                                           f"with {node.func.id}"))
+        return found
+
+    def shortcuts(self, tree):
+        """The forbidden routines (and the reference library) that the code refers to."""
+        found = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in self.library:
+                found.append(f"the course's reference library ({self.aliases[node.id]})")
+            elif isinstance(node, (ast.Attribute, ast.Name)):
+                path = self.path_of(node)
+                if path is not None and path in self.forbidden:
+                    found.append(path)
+                elif isinstance(node, ast.Attribute):
+                    for name, owner_is_class in self.last.get(node.attr, []):
+                        owner = self.path_of(node.value)
+                        if owner_is_class or (owner is not None and _same_routine(f"{owner}.{node.attr}", name)):
+                            found.append(name)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.split(".")[0] == LIBRARY:
+                    found.append("the course's reference library")
+                for a in node.names:
+                    if a.name == "*":
+                        found += [f for f in self.forbidden if f.rsplit(".", 1)[0] == node.module]
+                    else:
+                        full = f"{node.module}.{a.name}"
+                        found += [f for f in self.forbidden if _same_routine(full, f)]
+            elif isinstance(node, ast.Import):
+                if any(a.name.split(".")[0] == LIBRARY for a in node.names):
+                    found.append("the course's reference library")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in REFLECTIVE and len(node.args) > 1 \
+                    and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+                owner = self.path_of(node.args[0])
+                for name, owner_is_class in self.last.get(node.args[1].value, []):
+                    if owner_is_class or owner is None or _same_routine(f"{owner}.{node.args[1].value}", name):
+                        found.append(name)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
+                found += [f for f in self.forbidden if node.value == f]
+        return list(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=8192)
+def _same_routine(dotted, forbidden_name):
+    """Whether ``dotted`` (aliases resolved) names ``forbidden_name``: the same path, or a
+    path to the same object among modules already imported here (nothing is imported)."""
+    if dotted == forbidden_name:
+        return True
+    a, b = _static_object(dotted), _static_object(forbidden_name)
+    return a is not None and a is b
+
+
+def _static_object(dotted):
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        module = sys.modules.get(".".join(parts[:i]))
+        if module is None:
+            continue
+        obj = module
+        try:
+            for name in parts[i:]:
+                obj = inspect.getattr_static(obj, name)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def read_code(cells, lesson):
+    """Read a submission's code: refusals per exercise, shortcuts, review notes.
+
+    Parameters
+    ----------
+    cells : list of Cell
+        The submission's code cells, classified.
+    lesson : source_lib.checks.Lesson
+    """
+    reading = CodeReading()
+    trees = [(c, parse(c.source)) for c in cells if c.kind != "test"]
+    readable = [t for _, t in trees if t is not None and t is not UNREADABLE]
+    aliases = _import_aliases(readable)
+    student = [(c, t) for c, t in trees if c.kind in ("solution", "student")]
+    bound = _bound_names(t for c, t in trees if c.kind != "instructor"
+                         and t is not None and t is not UNREADABLE)
+    library = {n for n, target in aliases.items() if target.split(".")[0] == LIBRARY}
+    lesson_allowed = set()
+    for ex in lesson.exercises.values():
+        lesson_allowed |= expand_allowed(ex.imports)
+
+    # top-level statements of the student's code, by the names they bind or change
+    modules = set(aliases)
+    affecting = {}
+    for cell, tree in student:
+        if tree is None or tree is UNREADABLE:
+            continue
+        for stmt in tree.body:
+            for name in _affects(stmt) - modules:
+                affecting.setdefault(name, []).append((cell, stmt))
+
+    used_by_exercises = set()
+    for cell, tree in student:
+        where = _where(cell)
+        if tree is UNREADABLE:
+            message = f"{where.capitalize()} cannot be read (it is nested too deeply or too big)"
+            if cell.kind == "solution" and cell.exercise in lesson.exercises:
+                reading.refused.setdefault(cell.exercise, []).append(message + ".")
+            else:
+                reading.review.append(message + ": the worker does not run it.")
+        if cell.kind != "solution" or cell.exercise not in lesson.exercises or tree in (None, UNREADABLE):
+            continue
+        ex = lesson.exercises[cell.exercise]
+        reader = _Reader(aliases, bound, expand_allowed(ex.imports), ex.forbidden, library)
+        code = _closure(cell, tree, affecting, modules)
+        used_by_exercises |= {id(stmt) for _, stmt in code}
+        refused, found = [], []
+        for owner, stmt in code:
+            for line, reason in reader.problems(stmt):
+                refused.append(f"Line {line} of {_where(owner)} {reason}.")
+            found += [f for f in reader.shortcuts(stmt) if f not in found]
+        if refused:
+            reading.refused.setdefault(ex.name, [])
+            reading.refused[ex.name] += [r for r in dict.fromkeys(refused)
+                                         if r not in reading.refused[ex.name]]
+        if found:
+            reading.shortcuts.setdefault(ex.name, [])
+            reading.shortcuts[ex.name] += [f for f in found if f not in reading.shortcuts[ex.name]]
+        inside = [f for f in ex.forbidden if f.split(".")[0] in ex.imports]
+        if inside:
+            note = (f"{ex.name}: the reader refuses {', '.join(sorted(inside)[:6])}"
+                    f"{'...' if len(inside) > 6 else ''} when the code names them; it cannot rule "
+                    "out reaching them through an object the code does not name.")
+            if note not in reading.limits:
+                reading.limits.append(note)
+
+    # the rest of the student's code: patching modules fails everything; the rest is noted
+    anywhere = _Reader(aliases, bound, lesson_allowed, (), library)
+    for cell, tree in student:
+        if tree is None or tree is UNREADABLE:
+            continue
+        for line, reason in anywhere.patches(tree):
+            message = (f"Line {line} of {_where(cell)} {reason}, which can change how every "
+                       "function is graded; every exercise of this notebook fails.")
+            if message not in reading.tampering:
+                reading.tampering.append(message)
+        for stmt in tree.body:
+            if id(stmt) in used_by_exercises:
+                continue
+            for line, reason in anywhere.problems(stmt):
+                note = f"{_where(cell)}, line {line}: {reason} (no exercise uses this code: no point lost)"
+                if note not in reading.review:
+                    reading.review.append(note)
+    return reading
+
+
+def _where(cell):
+    return "your cell" if cell.kind == "student" else f"the cell of {cell.exercise}"
+
+
+def _defined(stmt):
+    """The names a top-level statement binds (a def, a class, an assignment, an import)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return [a.asname or a.name.split(".")[0] for a in stmt.names]
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return []
+
+
+def _free_names(stmt):
+    """The names a top-level statement reads from outside itself (for a def or a class: the
+    names it uses minus its parameters and the names it binds inside)."""
+    used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        used -= _bound_names([stmt]) - {stmt.name}
+    return used
+
+
+def _affects(stmt):
+    """The names whose value a top-level statement may set or change: what it binds, and
+    what it assigns into or calls a method of (``cache["f"] = ...``, ``cache.update(...)``)."""
+    names = set(_defined(stmt))
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            base = node.value
+            while isinstance(base, (ast.Attribute, ast.Subscript)):
+                base = base.value
+            if isinstance(base, ast.Name):
+                names.add(base.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name):
+            names.add(node.func.value.id)
+    return names
+
+
+def _closure(cell, tree, affecting, modules):
+    """The statements of an exercise's code: its cell, and every top-level statement of the
+    student's that sets or changes a (non-module) name this code reads, transitively (a
+    later cell that rebinds the exercise's name included)."""
+    code = [(cell, stmt) for stmt in tree.body]
+    seen_stmts = {id(stmt) for _, stmt in code}
+    todo = {cell.exercise}
+    for _, stmt in code:
+        todo |= _free_names(stmt)
+    seen = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name in modules:
+            continue
+        seen.add(name)
+        for owner, stmt in affecting.get(name, []):
+            if id(stmt) not in seen_stmts:
+                seen_stmts.add(id(stmt))
+                code.append((owner, stmt))
+                todo |= _free_names(stmt)
+    return code

@@ -1,0 +1,209 @@
+"""A submission is input to sanitise: its folder, its notebook's metadata, outputs and text.
+
+Everything a submission brings reaches the instructor's files, Formgrader pages and the
+students' feedback, so nothing of it is trusted:
+
+* :func:`clean_folder` (before nbgrader copies anything): symbolic links, devices, FIFOs
+  and sockets are removed from the submission's folder (nbgrader would copy their
+  targets with the grader's rights: a link to ``gradebook.db`` or to a classmate's
+  notebook), and a notebook too big to read safely is set aside;
+* :func:`repair_metadata`: nbgrader metadata that nbgrader's own checks would reject as a
+  fatal error of the whole run (a test cell pasted twice, as Jupyter's copy and paste
+  does; a schema version of another nbgrader; a cell without points) is removed from the
+  faulty cells, so that a notebook's defect costs at most that notebook (grading restores
+  the test cells from the instructor's copy anyway);
+* :func:`sanitize_notebook`: outputs kept as the student's notebook had them, but only
+  text and images (no HTML, SVG, JavaScript or widget state), each output and the
+  notebook's outputs as a whole capped in bytes; markdown the instructor did not write has
+  its raw HTML escaped and its ``javascript:`` links disarmed; attachments other than
+  images dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+__all__ = ["clean_folder", "repair_metadata", "sanitize_notebook", "MAX_NOTEBOOK_BYTES"]
+
+MAX_NOTEBOOK_BYTES = 64 << 20       # a bigger notebook is set aside, not read
+MAX_OUTPUT_BYTES = 256 << 10        # text of one output
+MAX_IMAGE_BYTES = 2 << 20           # one image
+MAX_OUTPUTS_BYTES = 16 << 20        # all the outputs of one notebook
+TEXT_TYPES = ("text/plain",)
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
+
+
+def clean_folder(folder):
+    """Remove from a submission's folder what must not be copied; what was removed.
+
+    Parameters
+    ----------
+    folder : str or Path
+        ``submitted/<student>/<assignment>``.
+
+    Returns
+    -------
+    list of str
+        One line per thing removed or set aside, for the review.
+    """
+    folder = Path(folder)
+    report = []
+    if folder.is_symlink():
+        folder.unlink()
+        return [f"the submission folder {folder.name} was a symbolic link: removed, not graded"]
+    student_dir = folder.parent
+    if student_dir.is_symlink():
+        student_dir.unlink()
+        return [f"the student folder {student_dir.name} was a symbolic link: removed, not graded"]
+    for dirpath, dirnames, filenames in os.walk(folder, topdown=True, followlinks=False):
+        for name in list(dirnames) + filenames:
+            path = Path(dirpath) / name
+            try:
+                mode = path.lstat().st_mode
+            except OSError:
+                continue
+            if stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                        else "a socket" if stat.S_ISSOCK(mode) else "a device")
+                try:
+                    path.unlink()
+                    report.append(f"{path.relative_to(folder)} was {kind}: removed")
+                except OSError as err:
+                    report.append(f"{path.relative_to(folder)} is {kind} that could not be removed ({err})")
+                if name in dirnames:
+                    dirnames.remove(name)
+            elif stat.S_ISREG(mode) and name.endswith(".ipynb") and path.stat().st_size > MAX_NOTEBOOK_BYTES:
+                size = path.stat().st_size
+                aside = path.with_name(name + ".too-big")
+                path.rename(aside)
+                report.append(f"{path.relative_to(folder)} has {size >> 20} MiB (more than "
+                              f"{MAX_NOTEBOOK_BYTES >> 20} MiB): set aside as {aside.name}, not graded")
+    return report
+
+
+def repair_metadata(nb):
+    """Remove the nbgrader metadata that nbgrader would reject from the cells that carry it;
+    what was repaired.
+
+    A cell whose metadata does not validate, and every copy but the last of a duplicated
+    grade id (nbgrader keeps the last one too), becomes an ordinary cell: a solution cell
+    pasted twice still runs (the later definition wins, as in the student's kernel), and
+    test cells are restored from the instructor's copy at grading.
+    """
+    from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+
+    validator = MetadataValidator()
+    notes = []
+    last = {}
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta is None:
+            continue
+        if not isinstance(meta, dict):
+            del cell.metadata["nbgrader"]
+            notes.append(f"cell {index}: nbgrader metadata that is not an object was removed")
+            continue
+        try:
+            if meta.get("schema_version") != 3:
+                raise ValidationError(f"schema version {meta.get('schema_version')!r}")
+            validator.validate_cell(cell)
+        except (ValidationError, Exception) as err:  # noqa: BLE001 - nbgrader's checks raise several
+            del cell.metadata["nbgrader"]
+            notes.append(f"cell {index}: invalid nbgrader metadata removed ({str(err)[:120]})")
+            continue
+        gid = meta.get("grade_id")
+        if gid is not None:
+            if gid in last:
+                del nb.cells[last[gid]].metadata["nbgrader"]
+                notes.append(f"cell {last[gid]}: a copy of the cell {gid!r} (the last copy is kept)")
+            last[gid] = index
+    return notes
+
+
+def _size(value):
+    if isinstance(value, str):
+        return len(value.encode("utf-8", "replace"))
+    if isinstance(value, list):
+        return sum(_size(v) for v in value)
+    return len(str(value))
+
+
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_SCRIPT_LINK = re.compile(r"(\]\(\s*)(javascript|vbscript|data):", re.IGNORECASE)
+
+
+def _disarm_markdown(text):
+    """Markdown whose raw HTML shows as text and whose script links lead nowhere."""
+    text = _TAG.sub("&lt;", text)
+    return _SCRIPT_LINK.sub(lambda m: m.group(1) + "#blocked-", text)
+
+
+def sanitize_notebook(nb, instructor_markdown=()):
+    """Make a submitted notebook safe to store and show; what was removed.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        Changed in place.
+    instructor_markdown : collection of str
+        The instructor's markdown cells: those are kept as they are.
+    """
+    notes = []
+    budget = MAX_OUTPUTS_BYTES
+    instructor_markdown = set(instructor_markdown)
+    for key in [k for k in nb.metadata if k not in ("kernelspec", "language_info", "nbgrader")]:
+        del nb.metadata[key]     # widget state, extensions' data: nothing grading needs
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and cell.source not in instructor_markdown \
+                and (_TAG.search(cell.source) or _SCRIPT_LINK.search(cell.source)):
+            cell.source = _disarm_markdown(cell.source)
+            notes.append(f"cell {index}: raw HTML or a script link in markdown shown as text")
+        if "attachments" in cell:
+            kept = {name: {k: v for k, v in data.items() if k in IMAGE_TYPES}
+                    for name, data in (cell.attachments or {}).items()}
+            kept = {name: data for name, data in kept.items() if data}
+            if kept != cell.attachments:
+                notes.append(f"cell {index}: attachments other than images removed")
+            cell.attachments = kept
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream":
+                text = out.get("text", "")
+                if _size(text) > MAX_OUTPUT_BYTES:
+                    text = text[:MAX_OUTPUT_BYTES // 4] + "\n[... output cut at grading: too long]\n"
+                    notes.append(f"cell {index}: a long output cut")
+                out["text"] = text
+            elif kind == "error":
+                out["traceback"] = [t[:4000] for t in out.get("traceback", [])[:100]]
+                out["evalue"] = str(out.get("evalue", ""))[:2000]
+            elif kind in ("display_data", "execute_result"):
+                data = out.get("data", {})
+                kept = {}
+                for mime, value in data.items():
+                    limit = MAX_OUTPUT_BYTES if mime in TEXT_TYPES else MAX_IMAGE_BYTES
+                    if (mime in TEXT_TYPES or mime in IMAGE_TYPES) and _size(value) <= limit:
+                        kept[mime] = value
+                if set(kept) != set(data):
+                    notes.append(f"cell {index}: outputs other than text and images removed")
+                if not kept:
+                    continue
+                out["data"] = kept
+                out["metadata"] = {}
+            else:
+                continue
+            size = _size(out.get("text", "")) + sum(_size(v) for v in out.get("data", {}).values()) \
+                + sum(_size(t) for t in out.get("traceback", []))
+            if size > budget:
+                notes.append(f"cell {index}: outputs beyond the notebook's {MAX_OUTPUTS_BYTES >> 20} MiB removed")
+                budget = 0
+                continue
+            budget -= size
+            outputs.append(out)
+        cell.outputs = outputs
+    return list(dict.fromkeys(notes))
