@@ -1,4 +1,4 @@
-"""Tests of source_lib.sandbox: what a sandboxed process can and cannot do."""
+"""Tests of source_lib.grading.sandbox: what a sandboxed process can and cannot do."""
 
 import os
 import subprocess
@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from source_lib import sandbox
+from source_lib.grading import sandbox
 
 PYTHON = os.path.abspath(sys.executable)
 
@@ -33,7 +33,7 @@ def test_the_sandbox_sees_no_course_no_home_no_library(tmp_path):
     assert proc.stdout.split() == ["[]", "False", "False"]
 
 
-def test_the_kernel_sees_the_library_read_only(tmp_path):
+def test_the_library_may_be_shown_read_only(tmp_path):
     proc = run("""
         import source_lib.information, os
         try:
@@ -50,19 +50,29 @@ def test_writes_stay_in_a_private_working_directory(tmp_path):
     (work / "data.txt").write_text("given")
     proc = run("""
         import os
-        print(open("data.txt").read())
+        print(os.listdir("."))                     # the real folder's files are not there
         open("new.txt", "w").write("x")
+        open("data.txt", "w").write("changed")     # a private file of the same name
         open("/tmp/t.txt", "w").write("x")
-        for path in ("data.txt", %r):
-            try:
-                open(path, "w").write("changed")
-            except OSError:
-                print("refused", path)
+        try:
+            open(%r, "w").write("changed")
+        except OSError:
+            print("refused")
     """ % os.path.join(sys.prefix, "evil.pth"), tmp_path, cwd=str(work))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split()[:1] == ["given"] and proc.stdout.count("refused") == 2
+    assert proc.stdout.split() == ["[]", "refused"], proc.stdout
     assert sorted(os.listdir(work)) == ["data.txt"] and (work / "data.txt").read_text() == "given"
     assert not os.path.exists(os.path.join(sys.prefix, "evil.pth"))
+
+
+def test_only_the_packages_asked_for_are_there(tmp_path):
+    proc = run("""
+        import importlib.util
+        print([importlib.util.find_spec(m) is not None for m in ("numpy", "scipy", "torch", "sklearn")])
+    """, tmp_path, packages=("numpy", "math"))
+    assert proc.stdout.strip() == "[True, False, False, False]", proc.stderr
+    entries = [e.name for e in sandbox.package_entries(("numpy", "math", "torch"))]
+    assert {"numpy", "torch", "sympy"} <= set(entries) and "scipy" not in entries
 
 
 def test_no_network_no_other_processes_no_signals(tmp_path):
@@ -101,6 +111,56 @@ def test_process_count_and_memory_are_limited(tmp_path):
             print("memory-limited")
     """, tmp_path)
     assert proc.stdout.split() == ["True", "memory-limited"], proc.stderr
+
+
+class Small(sandbox.Limits):
+    memory = 400 << 20
+    processes = 20
+    tmp_size = 1 << 30
+
+
+@pytest.mark.skipif(sandbox.cgroup_support()[0] is None, reason="no usable cgroup here")
+def test_a_cgroup_bounds_the_whole_sandbox_files_in_memory_included(tmp_path):
+    """Processes and the in-memory file systems count together: four children of 150 MB
+    each, or 600 MB written to /tmp, do not fit in 400 MB, although each process would."""
+    cgroup = sandbox.Cgroup.create(Small)
+    try:
+        proc = run("""
+            import os, time
+            pids = []
+            for _ in range(4):
+                pid = os.fork()
+                if pid == 0:
+                    block = bytearray(150 << 20)
+                    for i in range(0, len(block), 4096):
+                        block[i] = 1
+                    time.sleep(3)
+                    os._exit(0)
+                pids.append(pid)
+            codes = [os.waitpid(p, 0)[1] for p in pids]
+            print(sum(c != 0 for c in codes) >= 1)
+        """, tmp_path, cgroup=cgroup, limits=Small)
+        assert proc.stdout.strip() == "True" or proc.returncode != 0, (proc.stdout, proc.stderr)
+    finally:
+        cgroup.destroy()
+    cgroup = sandbox.Cgroup.create(Small)
+    try:
+        proc = run("""
+            data = b"x" * (1 << 20)
+            written = 0
+            try:
+                with open("/tmp/fill", "wb") as out:
+                    for _ in range(600):
+                        out.write(data)
+                        written += 1
+            except OSError:
+                pass
+            print(written < 600)
+        """, tmp_path, cgroup=cgroup, limits=Small)
+        assert proc.stdout.strip() == "True" or proc.returncode != 0, (proc.stdout, proc.stderr)
+    finally:
+        cgroup.destroy()
+    assert not any(d.exists() for d in cgroup.dirs)
 
 
 def test_the_environment_is_only_what_is_given(tmp_path, monkeypatch):

@@ -1,13 +1,16 @@
-"""Tests of source_lib.worker: the wire format, the runtime guard and the worker's operations."""
+"""Tests of source_lib.grading.worker: the wire format, the arena, the executor and its
+audit hook, and the broker (through source_lib.grading.remote.WorkerProcess, sandboxed)."""
 
 import io
+import time
 
 import numpy as np
 import pytest
-import scipy.special
 import torch
 
-from source_lib import worker as wire
+from source_lib.grading import sandbox
+from source_lib.grading import worker as wire
+from source_lib.grading.remote import WorkerDied, WorkerProcess, WorkerTimeout
 
 
 def roundtrip(value, **kw):
@@ -39,8 +42,7 @@ def test_numpy_scalars_tensors_and_generators():
     assert type(roundtrip(np.float64(2.5))) is np.float64
     t = roundtrip(torch.arange(4.0, requires_grad=True))
     assert isinstance(t, torch.Tensor) and t.requires_grad and t.tolist() == [0, 1, 2, 3]
-    rng = np.random.default_rng(5)
-    copy = roundtrip(rng)
+    copy = roundtrip(np.random.default_rng(5))
     assert copy.random() == np.random.default_rng(5).random()
 
 
@@ -57,6 +59,8 @@ def test_objects_become_handles_only_where_handles_are_kept():
     {"$a": "AAAAAAAAAAA=", "dtype": "<f8", "shape": [5]},     # bytes do not match the shape
     {"$pickle": "gASVAAAAAAAAAAA="},                           # pickles: only towards the worker
     {"$fn": "import os", "name": "f"},                         # code: only towards the worker
+    {"$shm": [0, 0, 8], "dtype": "<f8", "shape": [1]},        # shared memory: the executor's only
+    {"$same": [0, 0, 8]},                                      # the broker resolves these
     {"$rng": {"$d": [["bit_generator", "Evil"]]}},
     {"$h": 1},
     {"unknown": 1},
@@ -88,156 +92,208 @@ def square(x):
 
 
 # --------------------------------------------------------------------------- #
-# The guard
+# Calls, the executor and the arena (in this process, as the learner's kernel runs them)
 # --------------------------------------------------------------------------- #
 
-def test_guarded_call_records_forbidden_calls_however_imported():
-    from scipy.special import softmax as renamed
-
-    outcome = wire.guarded_call(lambda z: renamed(z), (np.ones(3),), {},
-                                forbidden=[scipy.special.softmax])
-    assert outcome["calls"] == ["scipy.special.softmax"]
-    assert outcome["error"] is None
-
-
-def test_guarded_call_finds_ufuncs_in_the_code():
-    def uses_entr(p):
-        return scipy.special.entr(p).sum()
-
-    outcome = wire.guarded_call(uses_entr, (np.ones(3) / 3,), {}, forbidden=[scipy.special.entr])
-    assert outcome["calls"] == ["scipy.special.entr"]
-
-
-def test_guarded_call_reports_exceptions_and_warnings():
-    def warns(x):
-        return np.log(x)
-
-    outcome = wire.guarded_call(warns, (np.zeros(2),), {})
+def test_guarded_call_reports_exceptions_warnings_and_global_randomness():
+    outcome = wire.guarded_call(np.log, (np.zeros(2),), {})
     assert outcome["warnings"][0][0] == "RuntimeWarning" and outcome["error"] is None
-    outcome = wire.guarded_call(lambda: 1 / 0, (), {})
-    assert outcome["error"]["type"] == "ZeroDivisionError"
+    assert wire.guarded_call(lambda: 1 / 0, (), {})["error"]["type"] == "ZeroDivisionError"
+    assert not wire.guarded_call(lambda rng: rng.normal(), (np.random.default_rng(0),), {})["global_rng"]
+    assert wire.guarded_call(lambda: np.random.normal(), (), {})["global_rng"]
+    assert wire.guarded_call(lambda: np.random.seed(3), (), {})["global_rng"]
 
 
-def test_worker_runs_cells_statement_by_statement_and_calls_by_name():
-    w = wire.Worker({"__name__": "__main__"}, block_library=False)
-    reply = w.op_run_cells(["import numpy as np\nx = 1 / 0\ndef f(a):\n    a += 1\n    return a"])
-    assert reply["errors"][0][1].startswith("ZeroDivisionError")
-    reply = w.op_call({"name": "f"}, wire.encode([np.ones(2)]), wire.encode({}))
-    assert np.array_equal(wire.decode(reply["result"]), [2.0, 2.0])
-    assert np.array_equal(wire.decode(reply["args"])[0], [2.0, 2.0])   # the modification shows
-    assert w.op_call({"name": "g"}, [], wire.encode({}))["missing"]
+def local():
+    arena = wire.Arena(wire.LocalStorage())
+    return arena, wire.Executor({"__name__": "__main__"}, storage=arena.storage)
 
 
-def test_worker_skips_demo_imports_that_no_code_names():
-    w = wire.Worker({"__name__": "__main__"}, block_library=False)
-    reply = w.op_run_cells([
-        "import numpy as np\nimport matplotlib.pyplot as plt\nfrom ipywidgets import FloatSlider\n"
-        "from tqdm.auto import trange\nimport IPython.display",
-        "def f(x):\n    for _ in trange(1):\n        pass\n    return np.sum(x)",
-        "%time y = 2",   # IPython syntax is translated (and needs IPython's shell)
-    ])
-    assert reply["errors"] == [[2, "NameError: name 'get_ipython' is not defined"]], reply
-    assert {"np", "trange", "f"} <= set(w.namespace)     # named by a function: imported
-    assert not {"plt", "FloatSlider", "IPython"} & set(w.namespace)
+def ask(arena, executor, **request):
+    number = arena.place(request)
+    reply = arena.resolve(executor.answer(dict(request)), number)
+    reply["earlier"] = arena.earlier(number)
+    return reply
 
 
-def test_worker_hides_the_course_library():
-    import sys
+def test_the_executor_runs_cells_statement_by_statement_and_calls_by_name():
+    arena, ex = local()
+    reply = ex.op_cells(["import numpy as np\nimport matplotlib.pyplot as plt\nx = 1 / 0\n"
+                         "def f(a):\n    a += 1\n    return a"], skip=["matplotlib"])
+    assert [e[1].split(":")[0] for e in reply["errors"]] == ["ZeroDivisionError"]
+    assert "plt" not in ex.namespace and "f" in ex.namespace
+    reply = ask(arena, ex, op="call", target={"name": "f"}, args=wire.encode([np.ones(2)]),
+                kwargs=wire.encode({}))
+    result, args = wire.decode(reply["result"]), wire.decode(reply["args"])
+    assert np.array_equal(result, [2.0, 2.0]) and np.array_equal(args[0], [2.0, 2.0])
+    # the result and the argument are the very array passed in: both are marked as such
+    assert reply["result"]["input"] == ["args", 0] and reply["args"][0]["input"] == ["args", 0]
+    assert ex.answer({"op": "call", "target": {"name": "g"}, "args": [],
+                      "kwargs": wire.encode({})})["missing"]
 
-    saved = {k: v for k, v in sys.modules.items() if k.startswith("source_lib")}
-    meta_path = list(sys.meta_path)
+
+def test_the_arena_sees_replaced_arrays_and_changes_to_earlier_inputs():
+    arena, ex = local()
+    ex.op_cells(["kept = []\n"
+                 "def keep(g):\n    kept.append(g)\n    return 0\n"
+                 "def touch():\n    kept[0] *= 2\n    return 0\n"
+                 "def replace(d):\n    d['a'] = d['a'] + 1\n    return 0\n"])
+    reply = ask(arena, ex, op="call", target={"name": "replace"},
+                args=wire.encode([{"a": np.ones(2), "b": np.ones(2)}]), kwargs=wire.encode({}))
+    entries = dict(reply["args"][0]["$d"])
+    assert "input" not in entries["a"] and entries["b"]["input"] == ["args", 0, "b"]
+    ask(arena, ex, op="call", target={"name": "keep"}, args=wire.encode([np.ones(3)]),
+        kwargs=wire.encode({}))
+    reply = ask(arena, ex, op="call", target={"name": "touch"}, args=[], kwargs=wire.encode({}))
+    assert reply["earlier"] == [{"call": 2, "path": ["args", 0]}]
+
+
+# --------------------------------------------------------------------------- #
+# The broker and the executor, sandboxed
+# --------------------------------------------------------------------------- #
+
+@pytest.fixture(autouse=True, scope="module")
+def needs_sandbox():
+    sandbox.available()   # raises, with what to install, where bubblewrap does not work
+
+
+def worker(*cells, allowed=("numpy", "math")):
+    process = WorkerProcess(["import numpy as np", *cells], list(allowed))
+    process.start()
+    return process
+
+
+def call(process, name, *args, timeout=5.0):
+    return process.request({"op": "call", "target": {"name": name}, "args": wire.encode(list(args)),
+                            "kwargs": wire.encode({})}, timeout)
+
+
+def test_the_broker_observes_inputs_in_its_own_memory():
+    p = worker("def f(x):\n    x += 1\n    return x.sum()\n",
+               "kept = []\ndef keep(g):\n    kept.append(g)\n    return 0\n"
+               "def touch():\n    kept[0][:] = 7\n    return 0\n")
     try:
-        w = wire.Worker()
-        w.op_run_cells(["from source_lib import information as ref\n"
-                        "def f(z):\n    return ref.softmax(z)"])
-        reply = w.op_call({"name": "f"}, wire.encode([np.ones(2)]), wire.encode({}))
-        assert reply["error"]["type"] == "RuntimeError"
-        assert reply["calls"] == ["source_lib.information.softmax"]
+        reply = call(p, "f", np.ones(3))
+        assert np.array_equal(wire.decode(reply["args"])[0], [2.0, 2.0, 2.0])
+        first = call(p, "keep", np.ones(2))["call"]
+        reply = call(p, "touch")
+        assert reply["earlier"] == [{"call": first, "path": ["args", 0]}]
     finally:
-        sys.meta_path[:] = meta_path
-        sys.modules.update(saved)
+        p.kill()
 
 
-# --------------------------------------------------------------------------- #
-# Routines that make no Python call, found by reading the student's bytecode
-# --------------------------------------------------------------------------- #
-
-FORBIDDEN = [scipy.special.entr, scipy.special.rel_entr, scipy.special.kl_div,
-             scipy.special.xlogy, torch.Tensor.softmax, np.random.Generator.choice]
-
-
-def uses_attribute(p):
-    return scipy.special.rel_entr(p, p).sum()
-
-
-def uses_local_import(p):
-    from scipy.special import xlogy as renamed
-    return -renamed(p, p).sum()
-
-
-def helper_with_ufunc(p):
-    from scipy.special import entr
-    return entr(p)
-
-
-def uses_helper(p):
-    return helper_with_ufunc(p).sum()
+def test_a_time_out_or_a_crash_costs_the_call_and_the_code_runs_again():
+    p = worker("count = [0]\n"
+               "def slow():\n    while True:\n        pass\n"
+               "def die():\n    import os\n    os._exit(3)\n"
+               "def bump():\n    count[0] += 1\n    return count[0]\n")
+    try:
+        assert wire.decode(call(p, "bump")["result"]) == 1
+        start = time.monotonic()
+        with pytest.raises(WorkerTimeout):
+            call(p, "slow", timeout=1.0)
+        assert time.monotonic() - start < 10
+        assert wire.decode(call(p, "bump")["result"]) == 1     # a fresh executor ran the cells
+        with pytest.raises(WorkerDied, match="exited with code 3"):
+            call(p, "die")
+        p.request({"op": "define", "source": "def extra():\n    return 5"}, 5.0)
+        assert wire.decode(call(p, "extra")["result"]) == 5
+        with pytest.raises(WorkerTimeout):
+            call(p, "slow", timeout=0.5)
+        assert wire.decode(call(p, "extra")["result"]) == 5    # definitions are replayed too
+    finally:
+        p.kill()
 
 
-def uses_tensor_method(z):
-    return torch.from_numpy(z).softmax(-1).numpy()
+@pytest.mark.parametrize("cell, why", [("while True:\n    pass", "did not finish running"),
+                                       ("__import__('os')._exit(1)", "ended while running")])
+def test_code_that_never_finishes_starting_fails_every_call(cell, why, monkeypatch):
+    import source_lib.grading.remote as remote
+
+    monkeypatch.setattr(remote, "STARTUP_LIMIT", 3.0)
+    p = worker("def f():\n    return 1", cell)
+    try:
+        for _ in range(2):
+            with pytest.raises(WorkerDied, match=why):
+                call(p, "f")
+    finally:
+        p.kill()
 
 
-def uses_default(p, f=scipy.special.kl_div):
-    return f(p, p)
+def test_a_huge_request_to_an_executor_that_does_not_read_costs_its_deadline():
+    p = worker("def spin(x):\n    while True:\n        pass\n")
+    try:
+        start = time.monotonic()
+        with pytest.raises(WorkerTimeout):
+            call(p, "spin", np.zeros(4_000_000), timeout=1.0)    # 32 MB
+        assert time.monotonic() - start < 20
+    finally:
+        p.kill()
 
 
-def uses_choice(p):
-    return np.random.default_rng(0).choice(len(p), p=p)
+def test_the_executor_cannot_reach_the_broker_or_the_machine():
+    p = worker('''
+import os     # left out: the lesson does not allow it (functions import it themselves here)
+
+def probe(path):
+    import os
+    try:
+        return str(os.listdir(path))[:60]
+    except Exception as err:
+        return type(err).__name__
+
+def opens(path):
+    try:
+        open(path).read(10)
+        return "read"
+    except Exception as err:
+        return type(err).__name__
+
+def imports(name):
+    try:
+        __import__(name)
+        return "imported"
+    except Exception as err:
+        return type(err).__name__
+
+def system():
+    import os
+    try:
+        return os.system("true")
+    except Exception as err:
+        return type(err).__name__
+
+def main_module():
+    import __main__
+    return sorted(n for n in vars(__main__) if not n.startswith("__"))[:3]
+
+def parent():
+    import os
+    return os.getppid()
+
+def top_level_os():
+    return os.getpid()
+''')
+    try:
+        ppid = wire.decode(call(p, "parent")["result"])
+        assert wire.decode(call(p, "probe", f"/proc/{ppid}/fd")["result"]) == "PermissionError"
+        assert wire.decode(call(p, "opens", "/etc/hostname")["result"]) == "Refused"
+        assert wire.decode(call(p, "opens", "/proc/self/fd/0")["result"]) == "Refused"
+        assert wire.decode(call(p, "imports", "sqlite3")["result"]) in ("Refused", "ModuleNotFoundError")
+        assert wire.decode(call(p, "imports", "scipy")["result"]) in ("Refused", "ModuleNotFoundError")
+        assert wire.decode(call(p, "system")["result"]) == "Refused"
+        assert wire.decode(call(p, "main_module")["result"]) == ["imports", "main_module", "np"]
+        assert wire.decode(call(p, "top_level_os")["error"]["type"]) == "NameError"
+    finally:
+        p.kill()
 
 
-def uses_closure():
-    f = scipy.special.entr
-
-    def inner(p):
-        return f(p).sum()
-
-    return inner
-
-
-def own_xlogy(p):
-    def xlogy(a, b):
-        return np.where(a > 0, a * np.log(np.where(a > 0, b, 1.0)), 0.0)
-
-    return -xlogy(p, p).sum(-1)
-
-
-class UsesMethod:
-    def step(self, p):
-        return scipy.special.entr(p)
-
-
-@pytest.mark.parametrize("func, name", [
-    (uses_attribute, "scipy.special.rel_entr"),
-    (uses_local_import, "scipy.special.xlogy"),
-    (uses_helper, "scipy.special.entr"),
-    (uses_tensor_method, "torch.Tensor.softmax"),
-    (uses_default, "scipy.special.kl_div"),
-    (uses_choice, "np.random.Generator.choice"),
-    (uses_closure(), "scipy.special.entr"),
-    (UsesMethod, "scipy.special.entr"),
-])
-def test_static_shortcuts_finds_routines_however_reached(func, name):
-    assert wire.static_shortcuts(func, FORBIDDEN) == [name]
-
-
-def test_static_shortcuts_accepts_own_code():
-    assert wire.static_shortcuts(own_xlogy, FORBIDDEN) == []
-
-
-def test_the_profile_is_restored_after_a_call():
-    import sys
-
-    before = sys.getprofile()
-    wire.guarded_call(np.linalg.norm, (np.eye(2),), {}, forbidden=[np.linalg.eigh])
-    assert sys.getprofile() is before
+def test_the_worker_holds_only_the_lessons_packages():
+    p = worker("def has(name):\n    import importlib.util\n    return importlib.util.find_spec(name) is not None\n",
+               allowed=("numpy", "math", "itertools", "importlib"))
+    try:
+        assert wire.decode(call(p, "has", "numpy")["result"]) is True
+        for absent in ("scipy", "sklearn", "torch", "source_lib", "matplotlib"):
+            assert wire.decode(call(p, "has", absent)["result"]) is False, absent
+    finally:
+        p.kill()

@@ -88,10 +88,13 @@ def expand_allowed(imports):
 
 
 def _module_allowed(dotted, allowed):
+    """Whether the module ``dotted`` is allowed: listed itself, or inside a listed submodule
+    (``numpy.polynomial.hermite_e`` inside ``numpy.polynomial``; the package root allows
+    itself only: ``numpy`` does not allow ``numpy.ctypeslib``)."""
     parts = dotted.split(".")
-    return any(".".join(parts[:i]) in allowed for i in range(len(parts), 0, -1)) \
-        and parts[0] in {a.split(".")[0] for a in allowed} \
-        and not any(p.startswith("_") for p in parts[1:])
+    if any(p.startswith("_") for p in parts[1:]):
+        return False
+    return dotted in allowed or any(".".join(parts[:i]) in allowed for i in range(2, len(parts)))
 
 
 @dataclass
@@ -237,11 +240,25 @@ def _bound_names(trees):
     return bound
 
 
+@functools.lru_cache(maxsize=1024)
 def _package_path(module):
-    """The directory of an imported package (read, never imported)."""
+    """The directory of a package, found without importing anything: from the module if
+    this process has imported it, else from where its top-level package lies."""
     obj = sys.modules.get(module)
     paths = getattr(obj, "__path__", None) if obj is not None else None
-    return Path(list(paths)[0]) if paths else None
+    if paths:
+        return Path(list(paths)[0])
+    import importlib.util
+
+    top, *rest = module.split(".")
+    try:
+        spec = importlib.util.find_spec(top)   # a top-level name: found, not imported
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]).joinpath(*rest)
+    return path if path.is_dir() else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -279,8 +296,12 @@ def _resolve(path, allowed):
             current = candidate
             continue
         module = sys.modules.get(current)
+        if module is None:   # not imported here: judge by the name alone
+            if name in sys.stdlib_module_names and name not in allowed:
+                return current, parts[i:], f"reaches the module {name} through {candidate}"
+            return current, parts[i:], None
         try:
-            value = inspect.getattr_static(module, name) if module is not None else None
+            value = inspect.getattr_static(module, name)
         except AttributeError:
             value = None
         if isinstance(value, types.ModuleType):
@@ -507,7 +528,7 @@ def read_code(cells, lesson):
         lesson_allowed |= expand_allowed(ex.imports)
 
     # top-level statements of the student's code, by the names they bind or change
-    modules = set(aliases)
+    modules = {name for name, target in aliases.items() if _is_module(target)}
     affecting = {}
     for cell, tree in student:
         if tree is None or tree is UNREADABLE:
@@ -569,6 +590,14 @@ def read_code(cells, lesson):
                 if note not in reading.review:
                     reading.review.append(note)
     return reading
+
+
+def _is_module(dotted):
+    """Whether ``dotted`` names a module (imported here, or a file of an imported package)."""
+    if dotted in sys.modules:
+        return True
+    parent, _, name = dotted.rpartition(".")
+    return bool(parent) and _is_submodule(parent, name)
 
 
 def _where(cell):

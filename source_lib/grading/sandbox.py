@@ -133,7 +133,7 @@ def available():
 
 def _hidden_dirs(course_root):
     """Directories whose contents a sandbox must not see."""
-    hidden = {PROJECT, LIBRARY, Path.home().resolve()}
+    hidden = {PROJECT, Path.home().resolve()}
     if course_root is not None:
         hidden.add(Path(course_root).resolve())
     return sorted(h for h in hidden if h not in (Path("/"), Path("/tmp")))

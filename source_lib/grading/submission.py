@@ -132,13 +132,13 @@ def _size(value):
 
 
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_SCRIPT_LINK = re.compile(r"(\]\(\s*)(javascript|vbscript|data):", re.IGNORECASE)
+_SCRIPT_LINK = re.compile(r"\b(javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
 def _disarm_markdown(text):
     """Markdown whose raw HTML shows as text and whose script links lead nowhere."""
     text = _TAG.sub("&lt;", text)
-    return _SCRIPT_LINK.sub(lambda m: m.group(1) + "#blocked-", text)
+    return _SCRIPT_LINK.sub(lambda m: m.group(1) + "&#58;", text)
 
 
 def sanitize_notebook(nb, instructor_markdown=()):

@@ -330,3 +330,24 @@ def test_catalogue_variant(lesson, variant):
         assert remote == full, (f"{lesson}: this correct implementation loses points: "
                                 f"{variant.why}\n" + "\n".join(
                                     f"{k}: {v.message}" for k, v in rv.items() if not v.passed))
+
+
+@pytest.mark.xdist_group("01_linear_algebra")
+def test_demos_can_be_run_again_for_fresh_figures(tmp_path):
+    """With c.TrustedGrading.rerun_demos = True, the graded notebook's demos show fresh
+    outputs (a figure at least), made in a sandboxed kernel; the scores are the same."""
+    lesson = "01_linear_algebra"
+    course = Course(tmp_path)
+    course.release(lesson)
+    # the solution notebook is stored without outputs: whatever shows, the run made it
+    course.submit(lesson, "solution", notebook_path(lesson))
+    with open(course.root / "nbgrader_config.py", "a") as config:
+        config.write("\nc.TrustedGrading.rerun_demos = True\n")
+    scores = course.autograde(lesson)
+    assert all(v[0] == v[1] for v in scores["solution"].values()), scores
+    graded = course.autograded(lesson, "solution")
+    images = [c for c in graded.cells if c.cell_type == "code" and not meta(c).get("grade")
+              and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+    assert images, "no demo cell shows a figure after the demos were run again"
+    review = json.loads((course.root / "autograded" / "solution" / lesson / "course-review.json").read_text())
+    assert "run again" in review["demos"]
