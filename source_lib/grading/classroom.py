@@ -5,6 +5,7 @@ course's environment::
 
     python -m source_lib.grading.classroom grade [LESSON ...] [--jobs N] [--force]
     python -m source_lib.grading.classroom demo [DIRECTORY]
+    python -m source_lib.grading.classroom doctor
 
 ``grade`` runs nbgrader's own autograding (the application behind ``nbgrader autograde``)
 on one submission at a time in each of several grading processes (one per core by
@@ -13,13 +14,14 @@ it: the course's configuration, its sandbox and its trusted verdicts. nbgrader's
 stays the one store of grades (Formgrader, feedback and export work as usual). A progress
 bar shows the run; it ends with a table of students x exercises per lesson and the
 submissions that need a look: not graded (a malformed notebook, a run that had to be
-stopped), crashed or timed-out functions, tampering and constructs the code reader flags
-for review.
+stopped), crashed or timed-out functions, code the reader refused, what was removed from
+a submission, and constructs listed for review. A machine on which grading cannot run
+stops the command with what to fix; ``doctor`` checks a machine step by step.
 
 ``demo`` builds a scratch course with a handful of synthetic students of lesson 03 (full
 marks, the untouched release, typical mistakes, an infinite loop, a crash, a malformed
-notebook) and runs release -> autograde (with ``grade``) -> feedback -> export, printing the
-gradebook and where each file is.
+notebook, a test cell pasted twice) and runs release -> autograde (with ``grade``) ->
+feedback -> export, printing the gradebook and where each file is.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from source_lib.grading.sandbox import GradingCannotStart
 
 BIN = Path(sys.executable).parent
 NBGRADER = BIN / "nbgrader"
-COURSE_ROOT = Path(__file__).resolve().parents[1]   # the repository (solutions/, course/)
+COURSE_ROOT = Path(__file__).resolve().parents[2]   # the repository (solutions/, course/)
 # One submission's whole grading run (grading gives itself 300 s, every checked call has
 # its own limit): past this the run is stopped and the submission needs a look.
 SUBMISSION_LIMIT = 450.0
@@ -418,10 +420,18 @@ INFINITE_LOOP = {
     return -total / len(y)
 ''',
 }
-CRASH = "import os\nos._exit(1)     # the kernel and everything in it end here\n"
+CRASH = {
+    "sample_categorical": '''def sample_categorical(probs, size, rng):
+    from numpy.lib.stride_tricks import as_strided
+    cdf = np.cumsum(probs)
+    # a view over memory that is not there: reading it crashes the process
+    steps = as_strided(cdf, shape=(10**7,), strides=(10**6,))
+    return np.searchsorted(steps, rng.random(size))
+''',
+}
 
 
-def _student_notebook(solution, release, answers=None, prelude=None, base="solution"):
+def _student_notebook(solution, release, answers=None, base="solution"):
     import nbformat
 
     nb = nbformat.read(str(solution if base == "solution" else release), as_version=4)
@@ -429,9 +439,6 @@ def _student_notebook(solution, release, answers=None, prelude=None, base="solut
         source = (answers or {}).get(cell.metadata.get("nbgrader", {}).get("grade_id"))
         if source is not None:
             cell.source = source
-    if prelude:
-        first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
-        nb.cells.insert(first + 1, nbformat.v4.new_code_cell(prelude))
     return nb
 
 
@@ -440,9 +447,20 @@ DEMO_STUDENTS = {
     "ben": "the untouched release: no points",
     "cy": "typical mistakes (a lost 1/2, the unbiased variance)",
     "dee": "an infinite loop in bernoulli_nll",
-    "eve": "a crash: os._exit(1) in a cell",
+    "eve": "a crash (a segmentation fault) in sample_categorical",
     "fay": "a malformed notebook (not JSON)",
+    "hal": "the solution, with a test cell pasted twice (as Jupyter's copy and paste does)",
 }
+
+
+def _pasted_twice(nb):
+    """The notebook with its first test cell pasted again right below it, metadata and all."""
+    import copy
+
+    index = next(i for i, c in enumerate(nb.cells)
+                 if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
+    nb.cells.insert(index + 1, copy.deepcopy(nb.cells[index]))
+    return nb
 
 
 def build_demo(directory, lesson=DEMO_LESSON):
@@ -464,7 +482,8 @@ def build_demo(directory, lesson=DEMO_LESSON):
         "ben": _student_notebook(solution, release, base="release"),
         "cy": _student_notebook(solution, release, MISTAKES),
         "dee": _student_notebook(solution, release, INFINITE_LOOP),
-        "eve": _student_notebook(solution, release, prelude=CRASH),
+        "eve": _student_notebook(solution, release, CRASH),
+        "hal": _pasted_twice(_student_notebook(solution, release)),
     }
     for student, nb in notebooks.items():
         target = directory / "submitted" / student / lesson
@@ -474,6 +493,47 @@ def build_demo(directory, lesson=DEMO_LESSON):
     target.mkdir(parents=True)
     (target / f"{lesson}.ipynb").write_text('{"cells": [ {"cell_type": "code", "source": ')
     return directory
+
+
+def doctor(out=None):
+    """Check, step by step, that this machine can grade: the sandbox, the cgroups, a worker
+    for every lesson's allowlist. Prints what it finds; 0 if grading can run."""
+    import tempfile as _tempfile
+
+    from source_lib.checks import MODULES, load
+    from source_lib.grading import remote, sandbox
+
+    out = out or sys.stdout
+    ok = True
+    print(f"Python: {sys.executable} ({sys.version.split()[0]}); TMPDIR={_tempfile.gettempdir()}", file=out)
+    try:
+        sandboxed = sandbox.available()
+        print(f"sandbox: {'bubblewrap works' if sandboxed else 'NOT sandboxed (' + sandbox.UNSANDBOXED + '=1)'}",
+              file=out)
+    except sandbox.SandboxUnavailable as err:
+        print(f"sandbox: {err}", file=out)
+        return 1
+    kind, base = sandbox.cgroup_support()
+    print(f"bounds: {'a cgroup per sandbox (' + kind + ')' if kind else 'per process only: ' + base}",
+          file=out)
+    allowlists = {}
+    for lesson in MODULES:
+        allowlists.setdefault(tuple(load(lesson).modules), []).append(lesson)
+    for allowed, lessons in allowlists.items():
+        process = remote.WorkerProcess([], list(allowed))
+        start = time.monotonic()
+        try:
+            remote.check_worker(process)
+            reply = process.request({"op": "ping"}, 30.0)
+            print(f"worker for {', '.join(lessons)}: ready in {time.monotonic() - start:.1f} s "
+                  f"(modules: {', '.join(reply.get('modules', []))})", file=out)
+        except GradingCannotStart as err:
+            ok = False
+            print(f"worker for {', '.join(lessons)}: {err}", file=out)
+        finally:
+            process.kill()
+    print("grading can run here" if ok else "grading cannot run here: see above", file=out)
+    return 0 if ok else 1
 
 
 def run_nbgrader(root, *args, check=True):
@@ -529,6 +589,7 @@ def main(argv=None):
     grade.add_argument("--force", action="store_true", help="grade again what is already graded")
     grade.add_argument("--course", default=".", help="the course directory (default: here)")
     commands.add_parser("lane")   # internal: one of grade's grading processes
+    commands.add_parser("doctor", help="check that this machine can grade, and say what to fix")
     dem = commands.add_parser("demo", help="build a demo class and run the whole cycle on it")
     dem.add_argument("directory", nargs="?", default=None,
                      help="where to build it (emptied first; default: a new temporary folder)")
@@ -537,6 +598,8 @@ def main(argv=None):
     if args.command == "lane":
         _lane()
         return 0
+    if args.command == "doctor":
+        return doctor()
     if args.command == "grade":
         root = Path(args.course)
         if not (root / "nbgrader_config.py").exists():

@@ -88,16 +88,16 @@ def repair_metadata(nb):
     """Remove the nbgrader metadata that nbgrader would reject from the cells that carry it;
     what was repaired.
 
-    A cell whose metadata does not validate, and every copy but the last of a duplicated
-    grade id (nbgrader keeps the last one too), becomes an ordinary cell: a solution cell
-    pasted twice still runs (the later definition wins, as in the student's kernel), and
-    test cells are restored from the instructor's copy at grading.
+    A cell whose metadata does not validate becomes an ordinary cell. Of a duplicated
+    grade id, the last copy is kept (as nbgrader keeps it); the earlier copies of a test
+    cell are dropped (grading restores test cells from the instructor's copy anyway), and
+    those of a solution cell become ordinary cells (the later definition wins, as in the
+    student's kernel).
     """
     from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 
     validator = MetadataValidator()
-    notes = []
-    last = {}
+    notes, last, drop = [], {}, set()
     for index, cell in enumerate(nb.cells):
         meta = cell.get("metadata", {}).get("nbgrader")
         if meta is None:
@@ -119,7 +119,10 @@ def repair_metadata(nb):
             if gid in last:
                 del nb.cells[last[gid]].metadata["nbgrader"]
                 notes.append(f"cell {last[gid]}: a copy of the cell {gid!r} (the last copy is kept)")
+                if meta.get("grade") and not meta.get("solution"):
+                    drop.add(last[gid])
             last[gid] = index
+    nb.cells = [c for i, c in enumerate(nb.cells) if i not in drop]
     return notes
 
 

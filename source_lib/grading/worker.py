@@ -491,7 +491,7 @@ class Executor:
 
     # operations ------------------------------------------------------------------
     def op_ping(self):
-        return {"pong": True, "modules": sorted(m for m in ("numpy", "torch", "math")
+        return {"pong": True, "modules": sorted(m for m in ("numpy", "scipy", "torch", "math")
                                                 if m in sys.modules)}
 
     def op_cells(self, cells, skip=()):

@@ -2,11 +2,14 @@
 
 For every solution notebook: the time to run it top to bottom and the kernel's peak
 memory, the time all its checks take (every part of every exercise, in this process,
-as the self-check runs them), and the time nbgrader takes to autograde one full
-submission with the course's configuration (sandboxed kernel and worker, verdicts from
-the checks), beside the time nbgrader's own pipeline takes on it (the kernel alone).
-Then a synthetic class (the demo class's students, twice over) graded by serial
-``nbgrader autograde`` and by ``source_lib.grading.classroom`` side by side, with equal scores.
+as the self-check runs them), and the time ``nbgrader autograde`` takes to grade one full
+submission with the course's configuration (no kernel: the sandboxed worker and the
+checks' verdicts), beside the time nbgrader's own pipeline takes on it (the notebook run
+in a kernel, as nbgrader grades by default and as this course graded before).
+Then a synthetic class of 12 submissions (the demo class's students but the infinite
+loop, twice over) graded by serial nbgrader's own pipeline, by serial ``nbgrader
+autograde`` with the course's configuration and by ``python -m
+source_lib.grading.classroom grade`` on every core, the last two with equal scores.
 Exits 1 if a target is missed.
 
 ``python tests/course/bench.py [LESSON ...]`` benches those lessons only;
@@ -24,23 +27,30 @@ from pathlib import Path
 import psutil
 from harness import SOLUTIONS, Course, Kernel, Lesson, lessons, notebook_path, read
 
-from source_lib import classroom
 from source_lib.checks import LocalRunner, load
+from source_lib.grading import classroom
+from source_lib.plotting import HEADLESS
 
-# A notebook runs in 15 s and 1.5 GB; its checks take 5 s; autograding one submission
-# takes at most 1.5 times what it took before verdicts moved out of the kernel (11 s),
-# and at most 1.5 times what nbgrader's own pipeline takes on it today (the ratio).
-TARGETS = {"run_s": 15.0, "peak_mb": 1536.0, "checks_s": 5.0, "grade_s": 16.5, "ratio": 1.5}
-# nbgrader's default autograde pipeline: the notebook in an unsandboxed kernel, no worker,
-# no trusted verdicts (the test cells then only print, so the score means nothing here).
+# A notebook runs in 15 s and 1.5 GB; its checks take 5 s (the capstone's, which draw
+# fresh training runs, 10 s); autograding one submission takes at most a third of what
+# nbgrader's own pipeline (a kernel running the notebook) takes on it.
+TARGETS = {"run_s": 15.0, "peak_mb": 1536.0, "checks_s": 5.0, "ratio": 1 / 3}
+CHECKS_S = {"13_training_doctor": 10.0}
+# nbgrader's default autograde pipeline, as this course graded before: the notebook run in
+# a kernel (unsandboxed, the test cells only print: the scores mean nothing here).
 PLAIN_NBGRADER = """
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import ClearOutput, Execute, IgnorePattern, LimitOutput
+c.Autograde.pre_convert_hook = None
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                      OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties,
                                        CheckCellMetadata]
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
 """
-COURSE_TARGET_S = 120.0   # the twelve solution notebooks together
-CLASS_SPEEDUP = 1.8       # the class command against serial nbgrader, on every core
+COURSE_TARGET_S = 120.0   # the solution notebooks together
+CLASS_SPEEDUP = 4.0       # the class command against serial nbgrader's own pipeline
 
 
 def peak_memory_while(kernel, work):
@@ -93,6 +103,7 @@ def bench(lesson):
         for part in ex.parts:
             checks.verdict(runner, name, part)
     checks_s = time.perf_counter() - start
+    limits = dict(TARGETS, checks_s=CHECKS_S.get(lesson, TARGETS["checks_s"]))
     with tempfile.TemporaryDirectory() as tmp:
         course = Course(tmp)
         course.release(lesson)
@@ -107,42 +118,53 @@ def bench(lesson):
         course.autograde(lesson)
         plain_s = time.perf_counter() - start
     return {"run_s": run_s, "peak_mb": peak_mb, "checks_s": checks_s, "grade_s": grade_s,
-            "plain_s": plain_s, "ratio": grade_s / plain_s}
+            "plain_s": plain_s, "ratio": grade_s / plain_s, "limits": limits}
 
 
 def bench_class(copies=2):
-    """Serial and parallel grading of a synthetic class: (seconds, seconds, submissions)."""
+    """A class graded three ways: seconds of serial nbgrader's own pipeline, of serial
+    nbgrader with the course's configuration and of the class command, and the count."""
     with tempfile.TemporaryDirectory() as tmp:
-        serial = classroom.build_demo(Path(tmp) / "serial")
-        for folder in sorted((serial / "submitted").iterdir()):
+        course = classroom.build_demo(Path(tmp) / "course")
+        shutil.rmtree(course / "submitted" / "dee")    # an infinite loop would favour us
+        for folder in sorted((course / "submitted").iterdir()):
             for copy in range(2, copies + 1):
                 shutil.copytree(folder, folder.with_name(f"{folder.name}-{copy}"))
-        parallel = Path(tmp) / "parallel"
-        shutil.copytree(serial, parallel)
-        count = len(classroom.submissions(serial))
-        start = time.perf_counter()
-        classroom.run_nbgrader(serial, "autograde", classroom.DEMO_LESSON, check=False)
-        serial_s = time.perf_counter() - start
-        start = time.perf_counter()
-        classroom.grade_class(parallel, progress=False)
-        parallel_s = time.perf_counter() - start
-        tables = [classroom.score_table(root, classroom.DEMO_LESSON)[1] for root in (serial, parallel)]
+        plain, parallel = Path(tmp) / "plain", Path(tmp) / "parallel"
+        shutil.copytree(course, plain)
+        shutil.copytree(course, parallel)
+        with open(plain / "nbgrader_config.py", "a") as config:
+            config.write(PLAIN_NBGRADER)
+        count = len(classroom.submissions(course))
+        seconds = []
+        for root, grade in ((plain, lambda r: classroom.run_nbgrader(r, "autograde", classroom.DEMO_LESSON,
+                                                                      check=False)),
+                            (course, lambda r: classroom.run_nbgrader(r, "autograde", classroom.DEMO_LESSON,
+                                                                       check=False)),
+                            (parallel, lambda r: classroom.grade_class(r, progress=False))):
+            start = time.perf_counter()
+            grade(root)
+            seconds.append(time.perf_counter() - start)
+        tables = [classroom.score_table(root, classroom.DEMO_LESSON)[1] for root in (course, parallel)]
         if tables[0] != tables[1]:
-            raise RuntimeError(f"the class command's scores differ from nbgrader's:\n{tables}")
-    return serial_s, parallel_s, count
+            raise RuntimeError(f"the class command's scores differ from serial nbgrader's:\n{tables}")
+    return (*seconds, count)
 
 
 def main():
+    os.environ[HEADLESS] = "1"   # nbgrader's own pipeline runs the demos' sliders headless
     names = sys.argv[1:] or lessons()
     missed = []
     if names != ["class"]:
         missed += bench_lessons(names)
     if names == ["class"] or len(names) == len(lessons()):
-        serial_s, parallel_s, count = bench_class()
-        speedup = serial_s / parallel_s
+        plain_s, serial_s, parallel_s, count = bench_class()
+        speedup = plain_s / parallel_s
         print(f"\na class of {count} submissions of {classroom.DEMO_LESSON} on {os.cpu_count()} cores: "
-              f"serial nbgrader autograde {serial_s:.0f} s, python -m source_lib.grading.classroom grade "
-              f"{parallel_s:.0f} s ({speedup:.2f}x; target >= {CLASS_SPEEDUP}x); equal scores")
+              f"serial nbgrader's own pipeline {plain_s:.0f} s, serial nbgrader autograde with the "
+              f"course's configuration {serial_s:.0f} s, python -m source_lib.grading.classroom "
+              f"grade {parallel_s:.0f} s ({speedup:.2f}x; target >= {CLASS_SPEEDUP}x); the last two "
+              "with equal scores")
         if speedup < CLASS_SPEEDUP:
             missed.append(f"class grading: {speedup:.2f}x < {CLASS_SPEEDUP}x")
     if missed:
@@ -160,13 +182,13 @@ def bench_lessons(names):
         total += r["run_s"]
         print(f"{lesson:<26}{r['run_s']:>9.1f}{r['peak_mb']:>11.0f}{r['checks_s']:>12.2f}"
               f"{r['grade_s']:>15.1f}{r['plain_s']:>20.1f}{r['ratio']:>7.2f}", flush=True)
-        missed += [f"{lesson}: {k} = {r[k]:.2f} > {v}" for k, v in TARGETS.items() if r[k] > v]
+        missed += [f"{lesson}: {k} = {r[k]:.2f} > {v:.2f}" for k, v in r["limits"].items() if r[k] > v]
     print(f"{'all notebooks':<26}{total:>9.1f}")
     if total > COURSE_TARGET_S and len(names) == len(lessons()):
         missed.append(f"all notebooks: {total:.0f} s > {COURSE_TARGET_S:.0f} s")
     print(f"\ntargets: notebook run <= {TARGETS['run_s']:.0f} s (all <= {COURSE_TARGET_S:.0f} s), "
-          f"peak <= {TARGETS['peak_mb']:.0f} MB, checks <= {TARGETS['checks_s']:.0f} s, "
-          f"autograde <= {TARGETS['grade_s']:.1f} s and <= {TARGETS['ratio']}x nbgrader's own pipeline")
+          f"peak <= {TARGETS['peak_mb']:.0f} MB, checks <= {TARGETS['checks_s']:.0f} s (the capstone's "
+          f"10 s), autograde <= a third of nbgrader's own pipeline")
     return missed
 
 

@@ -3,8 +3,9 @@
 The demo class runs its whole cycle (release, parallel grading, feedback, export) as an
 instructor would run it, and its students come out as they should: full marks, nothing
 for the untouched release, the points of the typical mistakes lost, an infinite loop and
-a crash and a malformed notebook costing only their own student and listed as needing a
-look. The same class graded again by serial ``nbgrader autograde`` gets the same scores.
+a crash costing only their own exercise, a malformed notebook only its student, a test
+cell pasted twice nothing, each listed as needing a look. The same class graded again by
+serial ``nbgrader autograde`` gets the same scores.
 """
 
 import html
@@ -15,7 +16,7 @@ import shutil
 import pytest
 from harness import block_lines, notebook_path, read
 
-from source_lib import classroom
+from source_lib.grading import classroom
 
 LESSON = classroom.DEMO_LESSON
 pytestmark = pytest.mark.xdist_group("classroom")
@@ -43,10 +44,11 @@ def test_every_demo_student_gets_what_their_notebook_deserves(demo):
     for exercise, points in rows["cy"].items():
         lost = exercise in ("gaussian_log_pdf", "gaussian_mle")
         assert points == (0 if lost else maximum[exercise]), f"cy/{exercise}: {points}"
-    for exercise, points in rows["dee"].items():
-        assert points == (0 if exercise == "bernoulli_nll" else maximum[exercise]), f"dee/{exercise}"
-    for student in ("eve", "fay"):
-        assert not any(rows[student].values()), f"{student} crashed or is malformed: no points"
+    for student, exercise in (("dee", "bernoulli_nll"), ("eve", "sample_categorical")):
+        for name, points in rows[student].items():
+            assert points == (0 if name == exercise else maximum[name]), f"{student}/{name}"
+    assert not any(rows["fay"].values()), "a malformed notebook: no points"
+    assert rows["hal"] == maximum, "a test cell pasted twice costs nothing"
 
 
 def test_what_needs_a_look_is_listed_and_nothing_else(demo):
@@ -54,10 +56,11 @@ def test_what_needs_a_look_is_listed_and_nothing_else(demo):
     for student in ("ada", "ben", "cy"):
         assert outcomes[student].graded and not outcomes[student].flags, outcomes[student].flags
     assert outcomes["dee"].graded and outcomes["dee"].flags == ["time-out: bernoulli_nll"]
-    assert not outcomes["eve"].graded and "Kernel died" in outcomes["eve"].flags[0]
+    assert outcomes["eve"].graded and outcomes["eve"].flags[0].startswith("crash: sample_categorical")
     assert not outcomes["fay"].graded and "NotJSONError" in outcomes["fay"].flags[0]
-    listed = text.split("needs a look (3):")[1].split("\n\n")[0]
-    assert [line.split("/")[0].strip() for line in listed.strip().splitlines()] == ["dee", "eve", "fay"]
+    assert outcomes["hal"].graded and "a copy of the cell" in outcomes["hal"].flags[0]
+    listed = text.split("needs a look (4):")[1].split("\n\n")[0]
+    assert [line.split("/")[0].strip() for line in listed.strip().splitlines()] == ["dee", "eve", "fay", "hal"]
 
 
 def test_the_demo_prints_the_gradebook_and_where_each_file_is(demo):
@@ -73,7 +76,7 @@ def test_feedback_hides_the_hidden_tests_and_the_review(demo):
     root, _, _ = demo
     hidden = {line.strip() for cell in read(notebook_path(LESSON)).cells
               for line in block_lines(cell.source, "hidden") if line.strip()}
-    for student in ("ada", "ben", "cy", "dee"):
+    for student in ("ada", "ben", "cy", "dee", "eve", "hal"):
         folder = root / "feedback" / student / LESSON
         text = html.unescape(re.sub(r"<[^>]+>", "", (folder / f"{LESSON}.html").read_text()))
         assert not [line for line in hidden if line in text], f"{student}'s feedback leaks hidden tests"
