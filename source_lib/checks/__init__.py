@@ -126,16 +126,20 @@ class Exercise:
 
 @dataclass
 class Choice:
-    """A multiple-choice question of a lesson's quiz."""
+    """A multiple-choice question of a lesson's quiz. Its ``answer`` is None where the answer
+    key is the instructor's (a private course: the key is in the quiz's test cell)."""
 
     id: str
     prompt: str
     choices: dict
-    answer: str
-    why: str
+    answer: str = None
+    why: str = ""
 
-    def correct(self, given):
-        return isinstance(given, str) and given.strip().lower() == self.answer.lower()
+    def correct(self, given, answer):
+        return isinstance(given, str) and given.strip().lower() == str(answer).lower()
+
+    def well_formed(self, given):
+        return isinstance(given, str) and given.strip().lower() in {c.lower() for c in self.choices}
 
 
 @dataclass
@@ -144,17 +148,23 @@ class Number:
 
     id: str
     prompt: str
-    answer: float
-    why: str
+    answer: float = None
+    why: str = ""
     rtol: float = 1e-3
     atol: float = 0.0
 
-    def correct(self, given):
+    def correct(self, given, answer):
         try:
             value = float(given)
         except (TypeError, ValueError):
             return False
-        return bool(abs(value - self.answer) <= self.atol + self.rtol * abs(self.answer))
+        return bool(abs(value - answer) <= self.atol + self.rtol * abs(answer))
+
+    def well_formed(self, given):
+        try:
+            return not isinstance(given, (str, bool)) and np.isfinite(float(given))
+        except (TypeError, ValueError):
+            return False
 
 
 @dataclass
@@ -769,11 +779,12 @@ class Lesson:
         return ex
 
     # running ------------------------------------------------------------------
-    def verdict(self, runner, name, part="values", seed=None, cache=None):
+    def verdict(self, runner, name, part="values", seed=None, cache=None, answer_key=None):
         """Run one part of one exercise with ``runner``; return its :class:`Verdict`.
 
         A validation part scores only if the exercise's values part passes (with the
-        same seed, unless ``cache`` already holds that verdict).
+        same seed, unless ``cache`` already holds that verdict). ``answer_key`` is the
+        quiz's answer key where the instructor keeps it (read from the quiz's test cell).
         """
         key = "quiz_answers" if name == "quiz" else name
         ex = self.exercises[key]
@@ -789,8 +800,8 @@ class Lesson:
         runner.advice = []
         student = Student(runner, ex, self)
         try:
-            if key == "quiz_answers":
-                result = self._quiz_verdict(student)
+            if ex.name == "quiz_answers":
+                result = self._quiz_verdict(student, answer_key)
             else:
                 outcome = ex.parts[part].func(student, rng)
                 if isinstance(outcome, Score):
@@ -811,16 +822,34 @@ class Lesson:
     def public_seed(self, name, part):
         return zlib.crc32(f"{self.name}/{name}/{part}".encode())
 
-    def _quiz_verdict(self, student):
+    @property
+    def private_quiz(self):
+        """Whether the quiz's answer key is the instructor's (not in this module)."""
+        return any(q.answer is None for q in self.questions)
+
+    def _quiz_verdict(self, student, key=None):
         answers = student.value()
         if not isinstance(answers, dict):
             return Verdict("quiz_answers", "values", 0.0,
                            f"quiz_answers should be a dict of your answers; got {describe(answers)}.")
+        key = key or {}
+        solutions = {q.id: key[q.id]["answer"] if q.id in key else q.answer for q in self.questions}
+        why = {q.id: key[q.id].get("why", "") if q.id in key else q.why for q in self.questions}
+        if any(answer is None for answer in solutions.values()):
+            # the instructor keeps the key: only the form of the answers can be checked here
+            bad = [q.id for q in self.questions if not q.well_formed(answers.get(q.id))]
+            notes = [f"{'✓' if q.id not in bad else '✗'} {q.id}: "
+                     f"{'an answer of the right form' if q.id not in bad else 'no answer of the right form'}"
+                     for q in self.questions]
+            return Verdict("quiz_answers", "values", 0.0, "The answer key of this quiz is kept by your "
+                           "instructor: your answers are checked at grading. Here only their form "
+                           f"is checked{': not yet for ' + ', '.join(bad) if bad else ', and every answer has it'}.",
+                           notes=notes)
         right, notes, wrong = 0, [], []
         for q in self.questions:
-            if q.correct(answers.get(q.id)):
+            if q.correct(answers.get(q.id), solutions[q.id]):
                 right += 1
-                notes.append(f"✓ {q.id}: {q.why}")
+                notes.append(f"✓ {q.id}: {why[q.id]}")
             else:
                 wrong.append(q.id)
                 notes.append(f"✗ {q.id}: not yet" + (" (no answer)" if answers.get(q.id) is None else ""))
@@ -830,15 +859,27 @@ class Lesson:
         return Verdict("quiz_answers", "values", fraction, message, notes=notes)
 
     # the learner's side ----------------------------------------------------------
-    def run(self, name, part="values", seed=None):
-        """Check one exercise now (a test cell): print a pass line, or fail with the message."""
+    def run(self, name, part="values", seed=None, key=None):
+        """Check one exercise now (a test cell): print a pass line, or fail with the message.
+        ``key``: the quiz's answer key, where the instructor keeps it (at grading)."""
         __tracebackhide__ = True
         if os.environ.get(GRADING) == "autograde":
             print(f"({name}: graded by the course's checks, outside this notebook)")
             return
         namespace = sys._getframe(1).f_globals
-        verdict = self.verdict(LocalRunner(namespace), name, part, seed)
+        verdict = self.verdict(LocalRunner(namespace), name, part, seed, answer_key=key)
         points = self.points(name, part)
+        if name in ("quiz", "quiz_answers") and key is None:
+            print("(The answer key is kept by your instructor: grading checks your answers.)"
+                  if self.private_quiz else
+                  f"(The answer key is public, in source_lib/checks: each answer is explained once "
+                  f"it is right.)")
+            if self.private_quiz and not any(n.startswith("✗") for n in verdict.notes):
+                for note in verdict.notes:
+                    print(note)
+                print(f"✓ quiz: every answer has the right form ({points:g} points at grading, "
+                      "if they are right).")
+                return
         for note in verdict.notes:
             print(note)
         for advice in verdict.advice:

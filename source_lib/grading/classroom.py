@@ -536,6 +536,150 @@ def doctor(out=None):
     return 0 if ok else 1
 
 
+# --------------------------------------------------------------------------- #
+# An instructor's private copy of the course
+# --------------------------------------------------------------------------- #
+
+SECRET_FILE = ".course-secret"
+_HIDDEN_RUN = re.compile(r"(checks\.run\((?P<args>[^)]*?)seed=)(?P<seed>\d+)")
+
+
+def derived_seed(secret, lesson, grade_id, avoid=()):
+    """A hidden seed drawn from the instructor's secret (HMAC-SHA256 of the lesson and the
+    cell), never one of ``avoid`` (the public seeds, the seeds already drawn)."""
+    import hashlib
+    import hmac
+
+    for counter in range(1000):
+        digest = hmac.new(secret.encode(), f"{lesson}/{grade_id}/{counter}".encode(), hashlib.sha256)
+        seed = int.from_bytes(digest.digest()[:4], "big") % (2**31 - 1) + 1
+        if seed not in avoid:
+            return seed
+    raise RuntimeError("no fresh seed")   # 1000 collisions in 2^31: not with a real secret
+
+
+def private_notebook(nb, lesson, secret, key=None):
+    """Give every hidden ``checks.run(..., seed=N)`` of a source notebook a seed drawn from
+    ``secret``, and the quiz's test cell its answer ``key`` (if given); what changed."""
+    from source_lib.grading.pipeline import parse_test
+
+    public = set()
+    tests = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            test = parse_test(meta["grade_id"], cell.source)
+            public.add(test.seed)
+            tests.append((cell, test))
+    drawn, changes = set(), []
+    for cell, test in tests:
+        seed = derived_seed(secret, lesson, test.grade_id, avoid=public | drawn)
+        drawn.add(seed)
+        begin = cell.source.index("### BEGIN HIDDEN TESTS")
+        hidden = _HIDDEN_RUN.sub(lambda m: f"{m.group(1)}{seed}", cell.source[begin:])
+        if key is not None and test.exercise in ("quiz", "quiz_answers"):
+            hidden = hidden.replace(f"seed={seed})", f"seed={seed},\n           key={key!r})")
+        cell.source = cell.source[:begin] + hidden
+        changes.append((test.grade_id, test.seed, seed))
+    return changes
+
+
+def quiz_key(lesson):
+    """The answer key of a lesson's quiz as its check module holds it: {id: {answer, why}}."""
+    from source_lib.checks import load
+
+    return {q.id: {"answer": q.answer if isinstance(q.answer, str) else float(q.answer), "why": q.why}
+            for q in load(lesson).questions}
+
+
+def strip_quiz_key(path):
+    """Rewrite a check module's source with no answer and no explanation in its quiz
+    (``answer=None, why=""``); whether it had a quiz."""
+    import ast as _ast
+
+    source = Path(path).read_text()
+    tree = _ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    spans = []
+    for node in _ast.walk(tree):
+        if isinstance(node, _ast.Call) and isinstance(node.func, _ast.Name) \
+                and node.func.id in ("Choice", "Number"):
+            for kw in node.keywords:
+                if kw.arg in ("answer", "why"):
+                    start = offsets[kw.value.lineno - 1] + kw.value.col_offset
+                    end = offsets[kw.value.end_lineno - 1] + kw.value.end_col_offset
+                    spans.append((start, end, "None" if kw.arg == "answer" else '""'))
+    for start, end, text in sorted(spans, reverse=True):
+        source = source[:start] + text + source[end:]
+    Path(path).write_text(source)
+    return bool(spans)
+
+
+def private_copy(dest, secret=None, quiz=True, lessons=None, out=None):
+    """Prepare an instructor's private copy of the course in ``dest``: every hidden seed
+    drawn afresh from a secret, the quizzes' answer keys moved into the instructor's
+    notebooks (``quiz``), the release regenerated; nothing else changed.
+
+    Returns
+    -------
+    dict
+        ``{lesson: [(test cell, public seed, private seed)]}``.
+    """
+    import secrets as _secrets
+
+    import nbformat
+
+    from source_lib.checks import MODULES
+
+    out = out or sys.stdout
+    dest = Path(dest).resolve()
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest} is not empty")
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=COURSE_ROOT, capture_output=True)
+    if tracked.returncode == 0:
+        for name in tracked.stdout.decode().split("\0"):
+            if name and (COURSE_ROOT / name).is_file():
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(COURSE_ROOT / name, dest / name)
+    else:
+        shutil.copytree(COURSE_ROOT, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
+            ".venv", ".git", "autograded", "submitted", "feedback", "gradebook.db", "demo-class",
+            "__pycache__", "*.egg-info"))
+    secret = secret or _secrets.token_hex(32)
+    (dest / SECRET_FILE).write_text(secret + "\n")
+    os.chmod(dest / SECRET_FILE, 0o600)
+    with open(dest / ".gitignore", "a") as ignore:
+        ignore.write(f"{SECRET_FILE}\n")
+    lessons = lessons or sorted(p.name for p in (dest / "solutions").iterdir() if p.name in MODULES)
+    changes = {}
+    for lesson in lessons:
+        path = dest / "solutions" / lesson / f"{lesson}.ipynb"
+        nb = nbformat.read(str(path), as_version=4)
+        key = quiz_key(lesson) if quiz else None
+        changes[lesson] = private_notebook(nb, lesson, secret, key)
+        nbformat.write(nb, str(path))
+        if quiz:
+            strip_quiz_key(dest / "source_lib" / "checks" / f"{MODULES[lesson]}.py")
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", lesson,
+                               "--force", "--log-level=ERROR"], cwd=dest, capture_output=True,
+                              text=True, env=dict(nbgrader_env(), PYTHONPATH=str(dest)))
+        if proc.returncode != 0:
+            raise RuntimeError(f"nbgrader could not release {lesson}:\n{proc.stderr[-2000:]}")
+        print(f"  {lesson}: {len(changes[lesson])} hidden seeds drawn afresh"
+              f"{', the quiz key moved into the instructor notebook' if quiz else ''}", file=out)
+    print(f"""
+A private copy of the course is in {dest} (its secret: {dest / SECRET_FILE}, git-ignored).
+Next:
+  cd {dest} && git init && git add -A && git commit -m "private copy"   # a PRIVATE repository
+  make setup       # an environment that uses this copy's library
+  make grade       # grade as usual; solutions/ and the secret never go to students
+Students get course/ (the release) and this copy's library, which has no quiz key.""", file=out)
+    return changes
+
+
 def run_nbgrader(root, *args, check=True):
     proc = subprocess.run([str(NBGRADER), *args, "--log-level=ERROR"], cwd=root, env=nbgrader_env(),
                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
@@ -590,6 +734,13 @@ def main(argv=None):
     grade.add_argument("--course", default=".", help="the course directory (default: here)")
     commands.add_parser("lane")   # internal: one of grade's grading processes
     commands.add_parser("doctor", help="check that this machine can grade, and say what to fix")
+    private = commands.add_parser("private-copy", help="an instructor's private copy: hidden seeds "
+                                  "of your own, quiz keys in your notebooks only")
+    private.add_argument("directory", help="where to make it (a new, empty folder)")
+    private.add_argument("--secret", default=None, help="the secret the seeds are drawn from "
+                         "(default: a new random one, saved in the copy)")
+    private.add_argument("--public-quiz", action="store_true",
+                         help="keep the quizzes' answer keys in the library, as the public course does")
     dem = commands.add_parser("demo", help="build a demo class and run the whole cycle on it")
     dem.add_argument("directory", nargs="?", default=None,
                      help="where to build it (emptied first; default: a new temporary folder)")
@@ -600,6 +751,9 @@ def main(argv=None):
         return 0
     if args.command == "doctor":
         return doctor()
+    if args.command == "private-copy":
+        private_copy(args.directory, args.secret, quiz=not args.public_quiz)
+        return 0
     if args.command == "grade":
         root = Path(args.course)
         if not (root / "nbgrader_config.py").exists():

@@ -68,19 +68,22 @@ class TestCell:
     part: str
     seed: int
     points: float = 0.0
+    key: dict = None      # the quiz's answer key, where the instructor keeps it
 
 
 def parse_test(grade_id, source):
-    """Read ``checks.run("name", "part", seed=N)`` from an instructor's test cell."""
+    """Read ``checks.run("name", "part", seed=N[, key={...}])`` from an instructor's test cell."""
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "run":
-            seed = next((k.value.value for k in node.keywords if k.arg == "seed"
-                         and isinstance(k.value, ast.Constant)), None)
+            keywords = {k.arg: k.value for k in node.keywords}
+            seed = keywords["seed"].value if isinstance(keywords.get("seed"), ast.Constant) else None
+            key = ast.literal_eval(keywords["key"]) if "key" in keywords else None
             args = [a.value for a in node.args if isinstance(a, ast.Constant)]
             if isinstance(seed, int) and args and all(isinstance(a, str) for a in args):
-                return TestCell(grade_id, args[0], args[1] if len(args) > 1 else "values", seed)
+                return TestCell(grade_id, args[0], args[1] if len(args) > 1 else "values", seed,
+                                key=key)
     raise ValueError(f"test cell {grade_id} has no `checks.run(name[, part], seed=N)` call: "
                      "grading cannot know which checks it stands for")
 
@@ -100,7 +103,8 @@ def run_tests(lesson, tests, runner, reading=None):
         runner.reading = reading
     verdicts, cache = {}, {}
     for test in tests:
-        verdicts[test.grade_id] = lesson.verdict(runner, test.exercise, test.part, test.seed, cache)
+        verdicts[test.grade_id] = lesson.verdict(runner, test.exercise, test.part, test.seed, cache,
+                                                 answer_key=test.key)
     return verdicts
 
 
