@@ -66,7 +66,8 @@ def describe(value, max_elements=12):
             spread = f", values in [{finite.min():.4g}, {finite.max():.4g}]"
         return f"array of shape {value.shape}, dtype {value.dtype}{spread}"
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):.10g}"
+        value = float(value)   # a whole float shows as one (2.0, not the integer 2)
+        return repr(value) if value.is_integer() and abs(value) < 1e16 else f"{value:.10g}"
     if isinstance(value, dict):
         inner = ", ".join(f"{k!r}: {describe(v, max_elements)}" for k, v in value.items())
         return "{" + inner + "}"
