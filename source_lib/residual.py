@@ -173,9 +173,12 @@ def first_layer_grad_norm(model, X, y):
         \left\| \frac{\partial}{\partial W} \frac{1}{N} \sum_{n} -\log \operatorname{softmax}
         (f(x_n))_{y_n} \right\|_F
 
-    where ``W`` is the weight of the first ``torch.nn.Linear`` in ``model.modules()``.
-    The gradient is taken with :func:`torch.autograd.grad`, so the model's own ``.grad``
-    attributes are left as they were.
+    where ``W`` is the weight of the first ``torch.nn.Linear`` in ``model.modules()``, for
+    the model as it is (its mode, training or evaluation, is the model's own). The gradient
+    is taken with :func:`torch.autograd.grad`, so the model is left exactly as it was (its
+    ``.grad`` attributes included), and its norm is computed in float64: in float32 the
+    squares of entries below about ``3e-23`` underflow to 0, and a deep plain network's
+    first-layer gradient is that small.
 
     Parameters
     ----------
@@ -203,20 +206,21 @@ def first_layer_grad_norm(model, X, y):
     with torch.enable_grad():
         loss = F.cross_entropy(model(X), y)
         (grad,) = torch.autograd.grad(loss, first.weight)
-    return float(torch.linalg.norm(grad))
+    return float(torch.linalg.norm(grad.double()))
 
 
 def layer_grad_norms(model, X, y):
     """Frobenius norms of the loss gradient w.r.t. the weight of every ``nn.Linear``, in order.
 
-    Like :func:`first_layer_grad_norm`, for every layer at once (``.grad`` left untouched).
+    Like :func:`first_layer_grad_norm`, for every layer at once (``.grad`` left untouched,
+    norms in float64).
     """
     layers = [m for m in model.modules() if isinstance(m, nn.Linear)]
     X, y = _tensors(model, X, y)
     with torch.enable_grad():
         loss = F.cross_entropy(model(X), y)
         grads = torch.autograd.grad(loss, [m.weight for m in layers])
-    return np.array([float(torch.linalg.norm(g)) for g in grads])
+    return np.array([float(torch.linalg.norm(g.double())) for g in grads])
 
 
 def train_model(model, X, y, epochs=5, lr=1e-3, batch_size=64, weight_decay=0.0, seed=0,

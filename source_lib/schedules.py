@@ -35,23 +35,29 @@ EPS = 1e-8
 # --------------------------------------------------------------------------- #
 
 def _as_steps(step):
-    """``step`` as an int64 array of non-negative whole numbers, and whether it was a scalar."""
+    """``step`` as an int64 array of integers >= 0, and whether it was a scalar.
+
+    A step is an integer: a Python ``int``, a NumPy integer or an integer array. A float,
+    even a whole one such as ``2.0``, and a bool are not.
+    """
+    if isinstance(step, (bool, np.bool_)):
+        raise ValueError(f"step must be an integer >= 0 (an int, not a bool); got {step!r}")
     arr = np.asarray(step)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise ValueError(f"step must be a whole number >= 0 (or an array of them); got {step!r}")
-    if arr.dtype.kind == "f" and not (np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))):
-        raise ValueError(f"step must be a whole number >= 0; got {step!r}")
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"step must be an integer >= 0 (an int or an integer array); got {step!r}")
     if arr.size and arr.min() < 0:
         raise ValueError(f"step must be >= 0 (steps count from 0); got {step!r}")
     return arr.astype(np.int64), arr.ndim == 0
 
 
 def _whole(value, name, minimum):
-    """``value`` as an int, which must be a whole number >= ``minimum``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}")
-    if not (math.isfinite(value) and value == int(value) and value >= minimum):
-        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}")
+    """``value`` as an int, which must be an integer (an ``int`` or a NumPy integer, not a
+    float such as ``2.0`` and not a bool) >= ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer >= {minimum} (an int, not a float or a bool); "
+                         f"got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
     return int(value)
 
 
@@ -102,13 +108,14 @@ def step_decay(step, lr0, gamma, step_size):
     Parameters
     ----------
     step : int or array_like of int
-        Step(s) :math:`t \ge 0`, counted from 0.
+        Step(s) :math:`t \ge 0`, counted from 0: integers (a float, even ``2.0``, or a bool
+        is rejected).
     lr0 : float
         Initial learning rate :math:`\eta_0 \ge 0`.
     gamma : float
         Decay factor, :math:`0 < \gamma \le 1`.
     step_size : int
-        Steps between decays, :math:`s \ge 1`.
+        Steps between decays, an integer :math:`s \ge 1` (not a float, not a bool).
 
     Returns
     -------
@@ -118,8 +125,8 @@ def step_decay(step, lr0, gamma, step_size):
     Raises
     ------
     ValueError
-        If a step is negative or not a whole number, ``lr0 < 0``, ``gamma`` is
-        not in ``(0, 1]`` or ``step_size`` is not a whole number ``>= 1``.
+        If a step is negative or not an integer, ``lr0 < 0``, ``gamma`` is
+        not in ``(0, 1]`` or ``step_size`` is not an integer ``>= 1``.
     """
     t, scalar = _as_steps(step)
     lr0 = _real(lr0, "lr0", low=0.0)
@@ -142,11 +149,12 @@ def cosine_decay(step, lr0, total_steps, lr_min=0.0):
     Parameters
     ----------
     step : int or array_like of int
-        Step(s) :math:`t \ge 0`, counted from 0.
+        Step(s) :math:`t \ge 0`, counted from 0: integers (a float, even ``2.0``, or a bool
+        is rejected).
     lr0 : float
         Initial learning rate :math:`\eta_0 \ge 0`.
     total_steps : int
-        Length of the decay :math:`T \ge 1`.
+        Length of the decay, an integer :math:`T \ge 1` (not a float, not a bool).
     lr_min : float
         Final learning rate, :math:`0 \le \eta_\min \le \eta_0`.
 
@@ -158,8 +166,8 @@ def cosine_decay(step, lr0, total_steps, lr_min=0.0):
     Raises
     ------
     ValueError
-        If a step is negative or not a whole number, ``total_steps`` is not a
-        whole number ``>= 1``, or not ``0 <= lr_min <= lr0``.
+        If a step is negative or not an integer, ``total_steps`` is not an
+        integer ``>= 1``, or not ``0 <= lr_min <= lr0``.
     """
     t, scalar = _as_steps(step)
     lr0 = _real(lr0, "lr0", low=0.0)
@@ -191,13 +199,14 @@ def warmup_cosine(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
     Parameters
     ----------
     step : int or array_like of int
-        Step(s) :math:`t \ge 0`, counted from 0.
+        Step(s) :math:`t \ge 0`, counted from 0: integers (a float, even ``2.0``, or a bool
+        is rejected).
     peak_lr : float
         Largest learning rate :math:`\eta_\text{peak} \ge 0`, reached at the end of the warm-up.
     warmup_steps : int
-        Length of the ramp, :math:`0 \le W \le T`.
+        Length of the ramp, an integer :math:`0 \le W \le T` (not a float, not a bool).
     total_steps : int
-        Step :math:`T \ge 1` from which the rate is :math:`\eta_\min`.
+        Step :math:`T \ge 1` (an integer) from which the rate is :math:`\eta_\min`.
     lr_min : float
         Final learning rate, :math:`0 \le \eta_\min \le \eta_\text{peak}`.
 
@@ -209,9 +218,9 @@ def warmup_cosine(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
     Raises
     ------
     ValueError
-        If a step is negative or not a whole number, ``total_steps`` is not a
-        whole number ``>= 1``, ``warmup_steps`` not a whole number in
-        ``[0, total_steps]``, or not ``0 <= lr_min <= peak_lr``.
+        If a step is negative or not an integer, ``total_steps`` is not an
+        integer ``>= 1``, ``warmup_steps`` not an integer in ``[0, total_steps]``,
+        or not ``0 <= lr_min <= peak_lr``.
     """
     t, scalar = _as_steps(step)
     peak_lr = _real(peak_lr, "peak_lr", low=0.0)
@@ -267,7 +276,7 @@ class ReduceLROnPlateau:
     factor : float
         Multiplier of a reduction, in ``(0, 1)``.
     patience : int
-        Bad steps tolerated before a reduction, a whole number ``>= 0``.
+        Bad steps tolerated before a reduction, an integer ``>= 0`` (not a float, not a bool).
     threshold : float
         Relative improvement needed to count, in ``[0, 1)``.
     min_lr : float

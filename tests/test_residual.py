@@ -142,3 +142,109 @@ def test_train_model_adam_matches_torch_optim():
         opt.step()
     for p, q in zip(a.parameters(), b.parameters()):
         torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
+
+
+def test_grad_norms_do_not_underflow_in_float32():
+    # W = 0, b = 0, X = 1e-25 * I (2 x 2), y = [0, 1]: dL/dW = 1e-25 * [[-1/4, 1/4], [1/4, -1/4]]
+    # (see the checks' hand-worked case), of norm 1e-25 / 2. Its entries are normal float32
+    # numbers but their squares are not: a float32 norm would be 0.
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    torch.nn.init.zeros_(model[0].weight)
+    torch.nn.init.zeros_(model[0].bias)
+    X, y = 1e-25 * np.eye(2), np.array([0, 1])
+    assert ref.first_layer_grad_norm(model, X, y) == pytest.approx(0.5e-25, rel=1e-6)
+    assert ref.layer_grad_norms(model, X, y)[0] == pytest.approx(0.5e-25, rel=1e-6)
+
+
+# --------------------------------------------------------------------------- #
+# The computations of the lesson's checks (source_lib.checks.residual), against torch
+# --------------------------------------------------------------------------- #
+
+from source_lib.checks import residual as chk  # noqa: E402
+
+
+def _layers_of(model):
+    """(W, b) of every nn.Linear of a reference model, float64, and its layout."""
+    layers = [(m.weight.detach().double().numpy(), m.bias.detach().double().numpy())
+              for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    depth = len(model.blocks)
+    return layers, (0, [(1 + 2 * k, 2 + 2 * k) for k in range(depth)], 1 + 2 * depth)
+
+
+@pytest.mark.parametrize("depth", [0, 1, 3])
+def test_checks_forward_is_the_reference_network(depth):
+    torch.manual_seed(depth)
+    model = ref.ResidualMLP(5, 7, depth, 4).double()
+    x = np.random.default_rng(depth).normal(size=(9, 5))
+    layers, layout = _layers_of(model)
+    with torch.no_grad():
+        expected = model(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(chk._forward(layers, layout, x), expected, rtol=1e-12, atol=1e-12)
+    params = chk._leaves(layers)
+    np.testing.assert_allclose(chk._torch_forward(params, layout, torch.tensor(x)).detach().numpy(),
+                               expected, rtol=1e-12, atol=1e-12)
+    # each listed mistake is a different network (with torch's default weights)
+    for mistake in chk._MLP_MISTAKES:
+        if depth > 1 or mistake in ("no relu after the input layer", "softmax") \
+                or (depth == 1 and mistake != "the input layer's output added"):   # same at depth 1
+            assert not chk._close(chk._forward(layers, layout, x, mistake), expected, 1e-4), mistake
+
+
+def test_checks_spec_gradients_match_autograd():
+    torch.manual_seed(5)
+    model = ref.ResidualMLP(4, 6, 2, 3).double()
+    rng = np.random.default_rng(5)
+    x, r = rng.normal(size=(8, 4)), rng.normal(size=(8, 3))
+    layers, layout = _layers_of(model)
+    (model(torch.tensor(x)) * torch.tensor(r)).sum().backward()
+    expected = [t.grad.numpy() for m in model.modules() if isinstance(m, torch.nn.Linear)
+                for t in (m.weight, m.bias)]
+    for got, want in zip(chk._spec_gradients(layers, layout, x, r), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_checks_layouts_cover_every_assignment_once():
+    squares = [1, 2, 3, 4, 5, 6]
+    found = list(chk._layouts(squares, 3))
+    assert found[0] == [(1, 2), (3, 4), (5, 6)] and found[1] == [(1, 4), (2, 5), (3, 6)]
+    assert len(found) == 720 == len({tuple(b) for b in found})
+    assert list(chk._layouts([], 0)) == [[]]
+
+
+def test_checks_dead_blocks_after_one_step():
+    torch.manual_seed(6)
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(16, 5)), rng.integers(0, 3, size=16)
+    layers, layout = _layers_of(ref.ResidualMLP(5, 8, 3, 3, zero_init=True))
+    # fc2 = 0 (zero_init): no gradient reaches fc1 at the first step, every fc1 gets one at the next
+    assert all(n > 0 for n in chk._first_layers_after_one_step(layers, layout, x, y))
+    # fc1 = 0 as well in the second block: it never learns
+    W1, b1 = layers[layout[1][1][0]]
+    layers[layout[1][1][0]] = (np.zeros_like(W1), np.zeros_like(b1))
+    norms = chk._first_layers_after_one_step(layers, layout, x, y)
+    assert norms[1] == 0.0 and norms[0] > 0 and norms[2] > 0
+
+
+def test_checks_model_from_data_and_its_state():
+    rng = np.random.default_rng(7)
+    spec = [["batchnorm", np.ones(3), np.zeros(3), rng.normal(size=3), np.full(3, 2.0)],
+            ["seq", [chk._linear(rng, 3, 4), ["tanh"]]], ["layernorm", np.ones(4), np.zeros(4)],
+            chk._linear(rng, 4, 2)]
+    assert chk._count_parameters(spec) == 8
+    grads = [None] * 8
+    grads[2] = rng.normal(size=(4, 3))
+    model = chk._build_model(spec, "float64", False, [6, 7], grads)
+    state = chk._state_of(model)
+    assert [p[0] for p in state["parameters"]] == [
+        "0.weight", "0.bias", "1.0.weight", "1.0.bias", "2.weight", "2.bias", "3.weight", "3.bias"]
+    assert [p[1] for p in state["parameters"]] == [True] * 6 + [False] * 2
+    np.testing.assert_array_equal(state["parameters"][2][3], grads[2])
+    np.testing.assert_array_equal(state["parameters"][6][2], spec[3][1])
+    assert all(not training for _, training in state["modes"])
+    assert dict(state["buffers"])["0.running_var"].tolist() == [2.0, 2.0, 2.0]
+    # the reference measures it without changing any of that
+    ref.first_layer_grad_norm(model, rng.normal(size=(5, 3)), np.array([0, 1, 1, 0, 1]))
+    after = chk._state_of(model)
+    for a, b in zip(state["parameters"], after["parameters"]):
+        assert a[1] == b[1] and chk._same(a[2], b[2]) and chk._same(a[3], b[3])
+    assert state["modes"] == after["modes"]

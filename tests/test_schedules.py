@@ -189,7 +189,7 @@ def test_schedules_are_bounded_monotone_and_vectorised(args):
 
 def test_scalar_steps_give_floats_and_arrays_keep_their_shape():
     for value in (sch.step_decay(3, 0.1, 0.5, 2), sch.cosine_decay(np.int64(3), 0.1, 10),
-                  sch.warmup_cosine(3.0, 0.1, 2, 10)):
+                  sch.warmup_cosine(np.int32(3), 0.1, np.int64(2), 10)):
         assert type(value) is float
     steps = np.arange(12).reshape(3, 4)
     for out in (sch.step_decay(steps, 0.1, 0.5, 2), sch.cosine_decay(steps, 0.1, 10),
@@ -313,6 +313,19 @@ def test_reduce_on_plateau_returns_floats_and_accepts_tensors():
     (lambda: sch.step_decay(3, 0.1, 1.5, 2), "gamma"),
     (lambda: sch.step_decay(3, 0.1, 0.5, 0), "step_size"),
     (lambda: sch.step_decay(3, 0.1, 0.5, 1.5), "step_size"),
+    # integers only: a whole float and a bool are not integers
+    (lambda: sch.step_decay(2.0, 0.1, 0.5, 2), "step"),
+    (lambda: sch.step_decay(True, 0.1, 0.5, 2), "step"),
+    (lambda: sch.step_decay(np.array([0.0, 1.0]), 0.1, 0.5, 2), "step"),
+    (lambda: sch.step_decay(3, 0.1, 0.5, 2.0), "step_size"),
+    (lambda: sch.step_decay(3, 0.1, 0.5, True), "step_size"),
+    (lambda: sch.cosine_decay(3, 0.1, 10.0), "total_steps"),
+    (lambda: sch.cosine_decay(3, 0.1, True), "total_steps"),
+    (lambda: sch.warmup_cosine(3, 0.1, 2.0, 10), "warmup_steps"),
+    (lambda: sch.warmup_cosine(3, 0.1, False, 10), "warmup_steps"),
+    (lambda: sch.warmup_cosine(3, 0.1, 2, 10.0), "total_steps"),
+    (lambda: sch.ReduceLROnPlateau(0.1, patience=2.0), "patience"),
+    (lambda: sch.ReduceLROnPlateau(0.1, patience=True), "patience"),
     (lambda: sch.cosine_decay(-1, 0.1, 10), "step"),
     (lambda: sch.cosine_decay(3, 0.1, 0), "total_steps"),
     (lambda: sch.cosine_decay(3, 0.1, 10, lr_min=-0.01), "lr_min"),

@@ -13,7 +13,7 @@ import numpy as np
 
 from source_lib import function_space as ref
 from source_lib.checks import Choice, Lesson, Number
-from source_lib.testing import fail
+from source_lib.testing import ExerciseFailure, assert_close, describe, fail
 
 checks = Lesson("11_function_space")
 
@@ -62,11 +62,11 @@ def relu_features_values(f, rng):
     #   x = 2:   relu(2) = 2,    relu(-1) = 0,    relu(3) = 3
     f.expect(np.array([[0.0, 2.0, 0.0], [0.5, 0.5, 0.0], [2.0, 0.0, 3.0]]),
              np.array([-1.0, 0.5, 2.0]), np.array([1.0, -1.0, 2.0]), np.array([0.0, 1.0, -1.0]),
-             rtol=1e-12, what="the features", hint="Phi[n, k] = max(0, b[k] * x[n] + c[k]): "
+             rtol=1e-12, what="the feature matrix", hint="Phi[n, k] = max(0, b[k] * x[n] + c[k]): "
              "row n is input n, column k is unit k")
     # One unit with its kink at x = 1/2 (b = 2, c = -1): zero left of the kink, 2x - 1 right.
     f.expect(np.array([[0.0], [0.0], [0.0], [1.0]]), np.array([-3.0, 0.0, 0.5, 1.0]),
-             np.array([2.0]), np.array([-1.0]), rtol=1e-12, what="the features",
+             np.array([2.0]), np.array([-1.0]), rtol=1e-12, what="the feature matrix",
              hint="relu(b x + c) = max(0, b x + c): the bias c is added after multiplying by b, "
                   "not relu(b (x + c))")
     for N, K in [(7, 4), (4, 9), (1, 5), (6, 1), (50, 20)]:
@@ -84,6 +84,13 @@ def relu_features_errors(f, rng):
                    hint="b and c must have the same length K (one weight and one bias per unit)")
     f.check_raises(ValueError, np.ones(4), np.ones((3, 1)), np.ones((3, 1)),
                    hint="b and c must be 1-D, shape (K,)")
+    # Every argument's shape, not one dimension of it: a c of shape (K, 1) has len(c) == len(b).
+    f.check_raises(ValueError, np.ones(4), np.ones(3), np.ones((3, 1)),
+                   hint="c must be 1-D, shape (K,), like b: compare the shapes, not only the lengths")
+    f.check_raises(ValueError, np.ones(4), np.ones((3, 1)), np.ones(3),
+                   hint="b must be 1-D, shape (K,), like c: compare the shapes, not only the lengths")
+    f.check_raises(ValueError, np.ones((1, 4)), np.ones(3), np.ones(3),
+                   hint="x must be 1-D, shape (N,); a row (1, N) is not")
 
 
 # --------------------------------------------------------------------------- #
@@ -100,6 +107,78 @@ BIAS_HINT = ("the bias d is NOT penalised: with a column of ones appended to Phi
              "mean(Phi) @ a)")
 
 
+PENALTY_N = ("the penalty is l2 |a|^2 with l2 exactly as given, next to the SUM of squared errors: "
+             "your a matches the penalty l2 * N, as if the loss were the MEAN squared error")
+PENALTY_HALF = ("the penalty is l2 |a|^2 with l2 exactly as given: your a matches l2 / 2 (the gradient "
+                "of l2 |a|^2 is 2 l2 a; keep the factor 2 on both terms of the gradient, or on neither)")
+PENALTY_DOUBLE = ("the penalty is l2 |a|^2 with l2 exactly as given: your a matches 2 * l2 (the gradient "
+                  "of |Phi a + d - y|^2 is 2 Phi^T (...): keep the factor 2 on both terms, or on neither)")
+NO_PENALTY = "the penalty l2 |a|^2 is missing: your (a, d) is plain least squares"
+NO_BIAS = ("the bias d is missing (or 0): minimise over d too, d = mean(y) - mean(Phi, axis=0) @ a, "
+           "so that the fit can sit at the data's level")
+BIAS_FORMULA = ("d = mean(y) - mean(Phi, axis=0) @ a: the bias is the mean target minus the mean "
+                "features times a, not mean(y) alone")
+
+
+def _ridge_solution(Phi, y, penalty, bias_penalty=0.0, bias=True):
+    """The minimiser of |Phi a + d - y|^2 + penalty |a|^2 + bias_penalty d^2 (d = 0 without a
+    bias), by least squares on the stacked system (any penalty >= 0, full rank or not)."""
+    N, K = Phi.shape
+    A = np.column_stack([Phi, np.ones(N)]) if bias else Phi
+    P = np.sqrt(np.diag(np.append(np.full(K, penalty), bias_penalty) if bias else np.full(K, penalty)))
+    w = np.linalg.lstsq(np.vstack([A, P]), np.concatenate([y, np.zeros(P.shape[0])]), rcond=None)[0]
+    return (w[:-1], float(w[-1])) if bias else (w, 0.0)
+
+
+def _ridge_mistakes(Phi, y, l2):
+    """(hint, (a, d)) of the usual mistakes on this input, computed here from the maths."""
+    N = Phi.shape[0]
+    a, _ = ref.fit_ridge(Phi, y, l2)
+    wrong = [(BIAS_FORMULA, (a, float(np.mean(y)))),
+             (NO_BIAS, _ridge_solution(Phi, y, l2, bias=False))]
+    if l2 > 0:
+        wrong += [(PENALTY_N, ref.fit_ridge(Phi, y, l2 * N)),
+                  (PENALTY_HALF, ref.fit_ridge(Phi, y, l2 / 2)),
+                  (PENALTY_DOUBLE, ref.fit_ridge(Phi, y, 2 * l2)),
+                  (BIAS_HINT, _ridge_solution(Phi, y, l2, bias_penalty=l2)),
+                  (NO_PENALTY, ref.fit_ridge(Phi, y, 0.0))]
+    return wrong
+
+
+def _matches(got, want):
+    """Whether the student's (a, d) is ``want`` = (a, d) up to a loose tolerance."""
+    try:
+        a, d = np.asarray(got[0], dtype=float), np.asarray(got[1], dtype=float)
+    except (TypeError, ValueError, IndexError):
+        return False
+    return a.shape == want[0].shape and d.shape == () and \
+        bool(np.allclose(a, want[0], rtol=1e-6, atol=1e-9)) and \
+        bool(abs(float(d) - want[1]) <= 1e-9 + 1e-6 * abs(want[1]))
+
+
+def check_ridge(f, Phi, y, l2, *, rtol, atol, hint, expected=None):
+    """Compare ``f(Phi, y, l2)`` with ``expected`` (the reference's unless given, derived by hand);
+    on a mismatch, the hint names the usual mistake that the result matches, if one does."""
+    got = f(Phi, y, l2)
+    want = ref.fit_ridge(Phi, y, l2) if expected is None else expected
+    inputs = f.describe_call((Phi, y, l2), {})
+    if not isinstance(got, tuple) or len(got) != 2:
+        fail("fit_ridge should return a tuple (a, d).", inputs=inputs, expected="a tuple of 2",
+             received=describe(got), hint="return a, float(d): not the stacked vector [a, d]")
+
+    def compare(why):
+        for label, g, e in zip(("a", "d"), got, want):
+            assert_close(g, e, rtol=rtol, atol=atol, what=f"{label} returned by fit_ridge",
+                         inputs=inputs, hint=why)
+
+    try:
+        compare(None)
+    except ExerciseFailure:
+        compare(next((label for label, mistake in _ridge_mistakes(Phi, y, l2)
+                      if _matches(got, mistake) and not _matches(want, mistake)), hint))
+    return got
+
+
 def ridge_data(rng, N, K, offset):
     """Features with column means far from 0 and targets with a large mean."""
     Phi = rng.normal(size=(N, K)) + rng.uniform(1.0, 3.0, size=K)
@@ -109,29 +188,29 @@ def ridge_data(rng, N, K, offset):
 
 @fit_ridge.part("values", points=3)
 def fit_ridge_values(f, rng):
-    outputs = ("a", "d")
     # phi = (0, 1, 2), y = (1, 3, 5): centred phi (-1, 0, 1), centred y (-2, 0, 2), so
     # a = sum(phi_c y_c) / (sum(phi_c^2) + l2) = 4 / (2 + l2) and d = mean(y) - a mean(phi)
     # = 3 - a. With l2 = 0: the line itself, a = 2, d = 1; with l2 = 2: a = 1, d = 2.
+    # (A penalty l2 * N = 6 gives a = 0.5, l2 / 2 = 1 gives a = 4 / 3; a penalised bias
+    # gives a = 10 / 11: each mistake its own value, which the hint names.)
     Phi, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
-    f.expect((np.array([2.0]), 1.0), Phi, y, 0.0, rtol=1e-10, atol=1e-12,
-             what="(a, d) for a line without penalty", hint="with l2 = 0 this is least squares "
-             "with an intercept: the samples lie on y = 2 phi + 1")
-    f.expect((np.array([1.0]), 2.0), Phi, y, 2.0, rtol=1e-10, atol=1e-12, what="(a, d)",
-             hint=BIAS_HINT + "; a = 4 / (2 + l2) here, and d = 3 - a")
+    check_ridge(f, Phi, y, 0.0, expected=(np.array([2.0]), 1.0), rtol=1e-10, atol=1e-12,
+                hint="with l2 = 0 this is least squares with an intercept: the samples lie on "
+                     "y = 2 phi + 1")
+    check_ridge(f, Phi, y, 2.0, expected=(np.array([1.0]), 2.0), rtol=1e-10, atol=1e-12,
+                hint=RIDGE_HINT + "; a = 4 / (2 + l2) here, and d = 3 - a")
     # A huge penalty: a -> 0 and the free bias fits the mean of y.
     Phi, y = ridge_data(rng, 20, 3, offset=50.0)
-    f.check(Phi, y, 1e10, rtol=1e-8, atol=1e-9, outputs=outputs, hint=BIAS_HINT)
+    check_ridge(f, Phi, y, 1e10, rtol=1e-8, atol=1e-9, hint=BIAS_HINT)
     for N, K, l2, offset in [(30, 4, 5.0, 10.0), (12, 25, 3.0, -20.0), (40, 1, 8.0, 5.0),
                              (25, 6, 0.0, 7.0)]:
         Phi, y = ridge_data(rng, N, K, offset)
-        f.check(Phi, y, l2, rtol=1e-7, atol=1e-10, outputs=outputs,
-                hint=BIAS_HINT if l2 > 0 else RIDGE_HINT)
+        check_ridge(f, Phi, y, l2, rtol=1e-7, atol=1e-10, hint=RIDGE_HINT)
     # ReLU features of a curve: correlated columns, a small penalty
     x = np.sort(rng.uniform(-1.0, 1.0, size=60))
     Phi = ref.relu_features(x, np.ones(15), -np.linspace(-0.9, 0.9, 15))
     y = np.sin(3 * x) + 2.0 + 0.1 * rng.normal(size=60)
-    f.check(Phi, y, 0.1, rtol=1e-6, atol=1e-9, outputs=outputs, hint=RIDGE_HINT)
+    check_ridge(f, Phi, y, 0.1, rtol=1e-6, atol=1e-9, hint=RIDGE_HINT)
     result = f(*ridge_data(rng, 10, 3, offset=1.0), 0.5)
     if not isinstance(result, tuple) or len(result) != 2 or np.shape(result[0]) != (3,) \
             or np.ndim(result[1]) != 0:
@@ -149,6 +228,8 @@ def fit_ridge_errors(f, rng):
     f.check_raises(ValueError, Phi, y, -1.0, hint="l2 < 0 rewards large coefficients: reject it")
     f.check_raises(ValueError, Phi, y[:-1], 1.0, hint="y must hold one target per row of Phi")
     f.check_raises(ValueError, Phi[:, 0], y, 1.0, hint="Phi must be 2-D, shape (N, K)")
+    f.check_raises(ValueError, Phi, y[:, None], 1.0, hint="y must be 1-D, shape (N,): a column "
+                   "(N, 1) has the right length but not the right shape")
 
 
 # --------------------------------------------------------------------------- #
@@ -168,12 +249,32 @@ def sawtooth_tol(depth):
     return 1e-13 * 2.0 ** depth
 
 
+def _write_into_depth_zero(sawtooth_fn, x):
+    """Runs beside the learner's code: ``h = sawtooth_fn(x, 0)``, then ``h[...] = -7``; returns x
+    (changed too if h is x or a view of it)."""
+    h = sawtooth_fn(x, 0)
+    try:
+        h[...] = -7.0
+    except Exception:  # noqa: BLE001 - not an array, or read-only: x cannot change through it
+        pass
+    return x
+
+
 @sawtooth.part("values", points=3)
 def sawtooth_values(f, rng):
     grid = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
-    # depth 0 is the identity (no layer at all)
+    # depth 0 is the identity (no layer at all), as a new array: the caller may change the
+    # result without changing x. The helper writes into the result beside the learner's code
+    # and returns x, which is compared here with what it was.
     f.expect(grid.copy(), grid, 0, atol=1e-15, what="sawtooth(x, 0)",
              hint="zero layers: return x itself (as a new array)")
+    after = f.run_helper(_write_into_depth_zero, f.value(), grid.copy())
+    if not (isinstance(after, np.ndarray) and after.shape == grid.shape and np.array_equal(after, grid)):
+        fail("sawtooth(x, 0) returned x itself (or a view of it): writing into the result changed "
+             "the caller's x.", inputs="x = np.array([0.0, 0.25, 0.5, 0.75, 1.0]); h = sawtooth(x, 0); "
+             "h[...] = -7.0", expected=f"x unchanged, {describe(grid)}", received=f"x = {describe(after)}",
+             hint="depth 0 returns a COPY of x (np.array(x, dtype=float) copies; np.asarray does not): "
+                  "a result must not share memory with an input")
     # one tent: 2 relu(x) - 4 relu(x - 1/2) = 2x on [0, 1/2], 2x - 4x + 2 = 2 - 2x on [1/2, 1]
     f.expect(np.array([0.0, 0.5, 1.0, 0.5, 0.0]), grid, 1, atol=1e-15, what="sawtooth(x, 1)",
              hint="one layer: t(x) = 2 relu(x) - 4 relu(x - 1/2)")
@@ -208,6 +309,11 @@ def sawtooth_errors(f, rng):
     f.check_raises(ValueError, x, -1, hint="a negative number of layers means nothing: reject "
                    "depth < 0")
     f.check_raises(ValueError, x, 1.5, hint="depth counts layers: reject a non-integer")
+    # An integer is an int or a NumPy integer: a whole float and a bool are not.
+    f.check_raises(ValueError, x, 2.0, hint="depth must be an integer (int or NumPy integer): 2.0 is "
+                   "a float, reject it (isinstance(depth, (int, np.integer)))")
+    f.check_raises(ValueError, x, True, hint="depth must be an integer, and True is a bool: "
+                   "isinstance(True, int) holds in Python, so reject bools explicitly")
 
 
 # --------------------------------------------------------------------------- #
@@ -237,8 +343,23 @@ def random_piecewise_linear(rng, pieces, extra=40):
     return x, np.interp(x, knots, values)
 
 
+PLUS_ONE_HINT = ("the number of pieces is the number of kinks + 1: the first piece has no change of "
+                 "slope before it")
+ABSOLUTE_HINT = ("tol is an ABSOLUTE tolerance on the change of slope, |s[i+1] - s[i]| > tol, whatever the "
+                 "size of the slopes (not tol times a slope; np.isclose adds a relative tolerance of 1e-5 "
+                 "unless rtol=0)")
+BOUNDARY_HINT = ("two slopes are equal when they differ by AT MOST tol: a kink is |s[i+1] - s[i]| > tol, "
+                 "strictly (not >=)")
+
+
 @count_linear_pieces.part("values", points=3)
 def count_linear_pieces_values(f, rng):
+    # Two samples: one interval, one piece, and no kink.
+    f.expect(1, np.array([0.0, 1.0]), np.array([2.0, 5.0]), what="the number of pieces",
+             hint="two samples make one piece: " + PLUS_ONE_HINT)
+    # 400 samples of one line, on a random grid: one piece.
+    x = np.sort(rng.uniform(-2.0, 3.0, size=400))
+    f.expect(1, x, 0.7 * x - 1.3, what="the number of pieces of a line", hint=COLLINEAR_HINT)
     # Slopes 1, -1, 1: three pieces, though only two distinct slopes.
     f.expect(3, np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.0, 1.0]),
              what="the number of pieces", hint="a piece is a maximal RUN of equal slopes: a "
@@ -247,12 +368,6 @@ def count_linear_pieces_values(f, rng):
     f.expect(3, np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 3.0, 6.0]),
              what="the number of pieces", hint="every change of slope starts a piece, not only a "
              "change of its sign")
-    # Two samples: one interval, one piece.
-    f.expect(1, np.array([0.0, 1.0]), np.array([2.0, 5.0]), what="the number of pieces",
-             hint="two samples make one piece (the number of pieces is the number of kinks + 1)")
-    # 400 samples of one line, on a random grid: one piece.
-    x = np.sort(rng.uniform(-2.0, 3.0, size=400))
-    f.expect(1, x, 0.7 * x - 1.3, what="the number of pieces of a line", hint=COLLINEAR_HINT)
     # A line on a grid where round-off gives slightly different slopes: one piece.
     x = np.linspace(0.0, 1.0, 301) ** 2
     f.expect(1, x, x / 3.0 + 0.1, what="the number of pieces of a line", hint=TOL_HINT)
@@ -275,10 +390,25 @@ def count_linear_pieces_values(f, rng):
              hint="use the tol argument: slopes 1 and 1.001 are equal within 0.01")
     f.expect(2, x, y, what="the number of pieces with the default tol",
              hint="slopes 1 and 1.001 differ by more than 1e-6: two pieces")
-    # Slopes 1000 and 1000.005 differ by 0.005 > tol (np.isclose's relative 1e-5 would merge them).
+    # Absolute, not relative: slopes 1e6 and 1e6 + 0.5 (exact) differ by 0.5 > 1e-6, a kink,
+    # though only by 5e-7 of their size (a relative tolerance tol * |s| = 1 would merge them);
+    # slopes 1000 and 1000.005 differ by 0.005 (np.isclose's default rtol of 1e-5 merges them).
+    f.expect(2, np.array([0.0, 1.0, 2.0]), np.array([0.0, 1e6, 2e6 + 0.5]),
+             what="the number of pieces (slopes 1000000 and 1000000.5)", hint=ABSOLUTE_HINT)
     f.expect(2, np.array([0.0, 1.0, 2.0]), np.array([0.0, 1000.0, 2000.005]),
-             what="the number of pieces", hint="tol is an ABSOLUTE tolerance on the slope: "
-             "|s[i+1] - s[i]| > tol (np.isclose adds a relative tolerance of 1e-5 by default)")
+             what="the number of pieces (slopes 1000 and 1000.005)", hint=ABSOLUTE_HINT)
+    # ... and with a tol of its own: slopes 1000 and 1000.5 differ by 0.5 > tol = 0.25.
+    f.expect(2, np.array([0.0, 1.0, 2.0]), np.array([0.0, 1000.0, 2000.5]), tol=0.25,
+             what="the number of pieces with tol = 0.25 (slopes 1000 and 1000.5)", hint=ABSOLUTE_HINT)
+    # The boundary, in exact arithmetic: on the grid 0, 1, 2 the values 0, 1, 2.5 give the slopes
+    # 1 and 1.5 exactly (dyadic numbers), which differ by exactly 0.5. With tol = 0.5 they are
+    # equal (one piece); with tol = 0.5 - 2^-10 (exact too) they are not (two pieces).
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 2.5])
+    f.expect(1, x, y, tol=0.5, what="the number of pieces with tol = 0.5 (slopes 1 and 1.5)",
+             hint=BOUNDARY_HINT)
+    f.expect(2, x, y, tol=0.5 - 2.0**-10,
+             what="the number of pieces with tol = 0.4990234375 (slopes 1 and 1.5)",
+             hint=BOUNDARY_HINT)
     f.expect(3, [0.0, 0.5, 1.0, 2.0], [0.0, 0.5, 0.0, 4.0], what="the number of pieces",
              hint="accept lists: convert with np.asarray(..., dtype=float)")
 
@@ -291,6 +421,10 @@ def count_linear_pieces_errors(f, rng):
     f.check_raises(ValueError, np.array([0.0, 0.6, 0.3, 1.0]), np.zeros(4),
                    hint="x must be sorted: check every consecutive pair, not just the ends")
     f.check_raises(ValueError, x, x[:-1].copy(), hint="y must have the shape of x")
+    # Every argument's shape, not only its length: a column y (N, 1) has len(y) == len(x).
+    f.check_raises(ValueError, x, x[:, None].copy(), hint="y must have the shape of x, (N,): "
+                   "compare the shapes, not only the lengths (a column (N, 1) has the right length)")
+    f.check_raises(ValueError, x[:, None].copy(), x[:, None].copy(), hint="x must be 1-D, shape (N,)")
 
 
 # --------------------------------------------------------------------------- #

@@ -14,7 +14,7 @@ import numpy as np
 
 from source_lib import manifolds as ref
 from source_lib.checks import Choice, Lesson, Number
-from source_lib.testing import fail
+from source_lib.testing import assert_close, fail
 
 checks = Lesson("10_manifold_view")
 
@@ -80,6 +80,62 @@ def require_float(value, name):
 STRICT = ("the cumulative ratio must REACH the threshold (>=, not >): here it equals the "
           "threshold exactly")
 NOT_CENTRED = "centre X first (subtract the mean of each column): PCA is about variance"
+INDEX = "return the count k (the index of the first ratio that reaches the threshold, + 1), not the index"
+ASCENDING = ("use the variances in DECREASING order (np.linalg.eigh and eigvalsh return them "
+             "increasing): the first component holds the most")
+NOT_SQUARED = ("the variances are the SQUARED singular values (sigma_i^2), not the singular values "
+               "themselves")
+NO_ALLOWANCE = ("a ratio within 1e-10 below the threshold counts as reaching it: compare with "
+                "threshold - 1e-10, because a ratio that equals the threshold on paper may come out "
+                "a few 1e-16 below it")
+ISCLOSE = ("a ratio reaches the threshold when R_k >= threshold - 1e-10, and only then: np.isclose "
+           "(rtol 1e-5, atol 1e-8 by default) counts ratios up to ~1e-5 below the threshold as reaching it")
+
+
+def _first_reaching(ratios, reached):
+    """1 + the index of the first True of ``reached`` (all components if none)."""
+    hits = np.flatnonzero(reached)
+    return int(hits[0]) + 1 if hits.size else int(ratios.size)
+
+
+def _pca_mistakes(X, threshold):
+    """(hint, k) of the usual mistakes on this input, computed here from the maths."""
+    X = np.asarray(X, dtype=float)
+    Xc = X - X.mean(axis=0)
+    s = np.linalg.svd(Xc, compute_uv=False)
+    v = s ** 2
+    ratios = np.cumsum(v) / v.sum()
+    low = threshold - ref.THRESHOLD_ROUNDOFF
+    k = _first_reaching(ratios, ratios >= low)
+    raw = np.linalg.svd(X, compute_uv=False) ** 2
+    up = np.cumsum(v[::-1]) / v.sum()
+    root = np.cumsum(s) / s.sum()
+    return [
+        (NOT_CENTRED, _first_reaching(raw, np.cumsum(raw) / raw.sum() >= low)),
+        (ASCENDING, _first_reaching(up, up >= low)),
+        (NOT_SQUARED, _first_reaching(root, root >= low)),
+        (ISCLOSE, _first_reaching(ratios, (ratios >= threshold) | np.isclose(ratios, threshold))),
+        (NO_ALLOWANCE, _first_reaching(ratios, ratios >= threshold)),
+        (STRICT, min(int(np.sum(ratios <= threshold)) + 1, ratios.size)),
+        (STRICT, _first_reaching(ratios, ratios > threshold)),
+        (INDEX, k - 1),
+    ]
+
+
+def expect_dimension(f, want, X, threshold=None, *, hint, what="the number of components"):
+    """``f(X, threshold)`` (the default threshold if None) must be ``want``, derived by hand; on a
+    mismatch, the hint names the usual mistake whose answer was received, if one is."""
+    args = (X,) if threshold is None else (X, threshold)
+    got = f(*args)
+    if isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_)) and got != want:
+        mistakes = _pca_mistakes(X, 0.95 if threshold is None else threshold)
+        if threshold is None:
+            mistakes = [(f"the default threshold is 0.95: your answer is the one for {other}", k)
+                        for other in (0.9, 0.99) for _, k in _pca_mistakes(X, other)[-1:]] + mistakes
+        matching = [label for label, k in mistakes if k == got and k != want]
+        if matching:
+            hint = matching[0]
+    assert_close(got, want, what=what, inputs=f.describe_call(args, {}), hint=hint)
 
 
 @pca_dimension.part("values", points=3)
@@ -87,27 +143,30 @@ def pca_dimension_values(f, rng):
     # Columns of +-1 scaled by 3, 2, 1, 1, 1: variances in the ratio 9 : 4 : 1 : 1 : 1 (total
     # 16) along the axes, so the cumulative ratios are 9/16, 13/16, 14/16, 15/16, 16/16 =
     # 0.5625, 0.8125, 0.875, 0.9375, 1. The shift [4, -2, 1, 8, -6] moves the mean only.
+    # Each usual mistake gives its own answer on one of the cases below (computed by
+    # _pca_mistakes), and the hint names it.
     X = HADAMARD8[:, 1:6] * [3.0, 2.0, 1.0, 1.0, 1.0] + [4.0, -2.0, 1.0, 8.0, -6.0]
-    f.expect(1, X, 0.5, what="the number of components",
-             hint="the first principal direction alone holds 9/16 = 0.5625 of the variance, so one "
-                  "component reaches 0.5: use the variances in DECREASING order (np.linalg.eigh "
-                  "returns them increasing) and return a count (index + 1)")
-    f.expect(3, X, 0.85, what="the number of components",
-             hint="cumulative ratios 0.5625, 0.8125, 0.875, ...: the third is the first >= 0.85 "
-                  "(return the count k, not the index k - 1)")
-    f.expect(2, X, 0.8125, what="the number of components", hint=STRICT)
-    f.expect(4, X, 0.9375, what="the number of components", hint=STRICT)
-    f.expect(5, X, what="the number of components with the default threshold 0.95",
-             hint="the default threshold is 0.95: 0.9375 < 0.95 <= 1 needs all five")
+    expect_dimension(f, 1, X, 0.5, hint="the first principal direction alone holds 9/16 = 0.5625 "
+                     "of the variance, so one component reaches 0.5")
+    expect_dimension(f, 3, X, 0.85, hint="cumulative ratios 0.5625, 0.8125, 0.875, ...: the third "
+                     "is the first >= 0.85")
+    expect_dimension(f, 2, X, 0.8125, hint=STRICT)
+    expect_dimension(f, 4, X, 0.9375, hint=STRICT)
+    expect_dimension(f, 5, X, hint="the default threshold is 0.95: 0.9375 < 0.95 <= 1 needs all five",
+                     what="the number of components with the default threshold 0.95")
+    # The 1e-10 rule at its two sides, with thresholds that are exact in floating point:
+    # R_2 = 0.8125 is 2^-40 (about 9e-13) below 0.8125 + 2^-40, within 1e-10: reached, 2.
+    # It is 2^-20 (about 9.5e-7) below 0.8125 + 2^-20, far more than 1e-10: not reached, 3
+    # (np.isclose's default tolerances would call it reached).
+    expect_dimension(f, 2, X, 0.8125 + 2.0**-40, hint=NO_ALLOWANCE)
+    expect_dimension(f, 3, X, 0.8125 + 2.0**-20, hint=ISCLOSE)
     # The same variances in another order of the columns, with signs flipped: 9 : 4 reach
     # 13/16 = 0.8125 after two components whatever the order of the columns.
     Y = HADAMARD8[:, [6, 1, 3, 7, 2]] * [1.0, -3.0, 1.0, 2.0, -1.0]
-    f.expect(2, Y, 0.8125, what="the number of components",
-             hint=STRICT + "; and sort the variances in DECREASING order (np.linalg.eigh returns "
-                           "them increasing)")
+    expect_dimension(f, 2, Y, 0.8125, hint=STRICT + "; and sort the variances in DECREASING order "
+                     "(np.linalg.eigh returns them increasing)")
     # Uncentred, the shift would dominate: the mean of [0, 0, 40, 0, 0] is a constant column.
-    f.expect(2, Y + [0.0, 0.0, 40.0, 0.0, 0.0], 0.8125, what="the number of components",
-             hint=NOT_CENTRED)
+    expect_dimension(f, 2, Y + [0.0, 0.0, 40.0, 0.0, 0.0], 0.8125, hint=NOT_CENTRED)
     # Random data with decaying variances, compared with the reference.
     for N, D in [(60, 8), (200, 20), (15, 40), (30, 1), (2, 5)]:
         X = correlated(rng, N, D)
@@ -146,9 +205,18 @@ def pca_dimension_errors(f, rng):
     f.check_raises(ValueError, X, 1.2, hint="no number of components explains more than all the "
                    "variance: threshold must be in (0, 1]")
     f.check_raises(ValueError, X[:1], 0.9, hint="one point has no variance: X needs at least 2 rows")
-    f.check_raises(ValueError, np.tile(X[:1], (5, 1)), 0.9,
+    # Five equal rows of whole numbers: their mean is exact, so the centred data are exactly 0.
+    f.check_raises(ValueError, np.tile(rng.integers(-5, 6, size=(1, 3)).astype(float), (5, 1)), 0.9,
                    hint="every row is the same: the total variance is 0 and every ratio 0 / 0; "
                         "reject such X")
+    # Equal rows whose mean is not exact in floating point: 0.1 + 0.1 + 0.1 = 0.30000000000000004,
+    # so the mean of three rows of 0.1 is 0.10000000000000002 and the centred data are ~1e-17,
+    # not 0. A test on the centred data or the variances (== 0) misses it; comparing the rows
+    # themselves (np.all(X == X[0])) does not.
+    f.check_raises(ValueError, np.full((3, 4), 0.1), 0.9,
+                   hint="every row is the same, but the centred data come out ~1e-17 (the mean of "
+                        "three 0.1 is 0.10000000000000002): compare the rows of X themselves "
+                        "(np.all(X == X[0])), not the variances with == 0")
 
 
 # --------------------------------------------------------------------------- #
@@ -201,6 +269,7 @@ def two_nn_dimension_errors(f, rng):
                    "infinite; raise ValueError for duplicate rows (np.unique(X, axis=0) has fewer "
                    "rows), and do not drop distances of 0 to skip the point itself")
     f.check_raises(ValueError, X[:, 0], hint="X must be 2-D (N points as rows)")
+    f.check_raises(ValueError, X[None], hint="X must be 2-D (N points as rows), not 3-D")
 
 
 # --------------------------------------------------------------------------- #
@@ -221,6 +290,76 @@ def clustered(rng, N, K, classes, spread=1.0, offset=5.0):
     return rng.standard_normal((N, K)) + centres[y] + offset * rng.standard_normal(K), y
 
 
+SUM_NOT_MEAN = ("minimise the SUM of squared errors plus l2 |W|^2, not the mean: your accuracy is the "
+                "one the penalty l2 * N gives")
+NO_Y_MEAN = ("the scores need the bias: Hc W + mean of Y (b = mean(Y) - mean(H) W). Your accuracy is the "
+             "one of scores without it, Hc W with no mean of Y added (on these centred features the "
+             "same as a fit with no bias at all), which drops the classes' base rates")
+RAW_SCORES = ("the scores use the centred features, Hc W + mean of Y (or H W + b with b = mean(Y) - "
+              "mean(H) W): your accuracy is the one of H W + mean of Y, which shifts every score")
+NO_BIAS = ("fit a bias: without one, a hyperplane through the origin cannot fit features far from 0 "
+           "(centre H and Y, or add a column of ones with no penalty)")
+NUMERIC_LABELS = ("regress ONE-HOT targets (one column per class) and predict the argmax, not the "
+                  "labels as numbers")
+ARGMIN = "the predicted class is the one with the LARGEST score: argmax, not argmin"
+COUNT = "return the FRACTION of points predicted right (a float in [0, 1]), not their number"
+
+
+def _ridge_scores(H, Y, l2, centre=True, bias_penalty=None):
+    """Scores of a ridge fit of Y on H: centred (the unpenalised bias), with a penalised bias
+    column, or without any bias."""
+    if bias_penalty is not None:
+        A = np.column_stack([H, np.ones(len(H))])
+        P = np.eye(A.shape[1]) * l2
+        return A @ np.linalg.lstsq(A.T @ A + P, A.T @ Y, rcond=None)[0]
+    if not centre:
+        return H @ np.linalg.lstsq(H.T @ H + l2 * np.eye(H.shape[1]), H.T @ Y, rcond=None)[0]
+    Hc, Yc = H - H.mean(axis=0), Y - Y.mean(axis=0)
+    return Hc @ np.linalg.lstsq(Hc.T @ Hc + l2 * np.eye(H.shape[1]), Hc.T @ Yc, rcond=None)[0]
+
+
+def _probe_mistakes(H, y, l2):
+    """(hint, accuracy) of the usual mistakes on this input, computed here from the maths."""
+    H, y = np.asarray(H, dtype=float), np.asarray(y)
+    classes = np.unique(y)
+    Y = (y[:, None] == classes[None, :]).astype(float)
+    Hc, y_mean = H - H.mean(axis=0), Y.mean(axis=0)
+    W = np.linalg.lstsq(Hc.T @ Hc + l2 * np.eye(H.shape[1]), Hc.T @ (Y - y_mean), rcond=None)[0]
+
+    def accuracy(scores, pick=np.argmax):
+        return float(np.mean(classes[pick(scores, axis=1)] == y))
+
+    numeric = _ridge_scores(H, y[:, None].astype(float), l2)[:, 0] + y.mean()
+    # In order of preference where two mistakes give the same accuracy (the cases of the values
+    # part are ordered so that each mistake first fails where its own accuracy comes first).
+    return [
+        (COUNT, float(ref.linear_probe_accuracy(H, y, l2) * len(y))),
+        (NUMERIC_LABELS, float(np.mean(np.round(numeric) == y))),
+        (ARGMIN, accuracy(Hc @ W + y_mean, pick=np.argmin)),
+        (SUM_NOT_MEAN, accuracy(_ridge_scores(H, Y, l2 * len(y)) + y_mean)),
+        (RAW_SCORES, accuracy(H @ W + y_mean)),
+        (NO_Y_MEAN, accuracy(Hc @ W)),
+        (BIAS, accuracy(_ridge_scores(H, Y, l2, bias_penalty=l2))),
+        (NO_BIAS, accuracy(_ridge_scores(H, Y, l2, centre=False))),
+    ]
+
+
+def expect_accuracy(f, want, H, y, l2=None, *, hint, what="the training accuracy"):
+    """``f(H, y, l2)`` (the default l2 if None) must be ``want``, derived by hand; on a mismatch,
+    the hint names the usual mistake whose accuracy was received (the first in the order of
+    :func:`_probe_mistakes`), if one is."""
+    args = (H, y) if l2 is None else (H, y, l2)
+    got = f(*args)
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        value = None
+    if value is not None and abs(value - want) > 1e-9:
+        hint = next((label for label, acc in _probe_mistakes(H, y, 1e-3 if l2 is None else l2)
+                     if abs(acc - value) <= 1e-9 and abs(acc - want) > 1e-9), hint)
+    assert_close(got, want, rtol=1e-12, what=what, inputs=f.describe_call(args, {}), hint=hint)
+
+
 @linear_probe_accuracy.part("values", points=4)
 def linear_probe_accuracy_values(f, rng):
     # One feature h = 0, 1, 2, 3 with labels 0, 1, 1, 1. Centred h = (-1.5, -0.5, 0.5, 1.5);
@@ -228,27 +367,31 @@ def linear_probe_accuracy_values(f, rng):
     # w = sum(h_c * y_c) / (sum(h_c^2) + l2) = 1.5 / (5 + l2), its score 0.75 + w h_c and the
     # class-0 score 1 minus that. Point 0 is called class 0 iff 0.75 - 1.5 w < 0.5, i.e.
     # w > 1/6, i.e. l2 < 4; points 1-3 always class 1. So l2 = 1.5 gives 4/4, l2 = 6 gives 3/4.
+    # Without the mean of Y in the scores, class 1 wins only where w h_c > 0: points 2 and 3,
+    # 3/4 at any l2; with the penalty l2 * N, l2 = 1e-3 still gives 4/4 (N l2 < 4). First with
+    # the features already centred (there H W = Hc W, so only the mean of Y can be missed),
+    # then as they are (where scoring the raw H W + mean of Y also calls all four class 1).
     H = np.array([[0.0], [1.0], [2.0], [3.0]])
     y = np.array([0, 1, 1, 1])
-    f.expect(1.0, H, y, 1.5, rtol=1e-12, what="the training accuracy",
-             hint="minimise the SUM of squared errors plus l2 |W|^2 (not the mean: that multiplies "
-                  "l2 by N = 4)")
-    f.expect(0.75, H, y, 6.0, rtol=1e-12, what="the training accuracy",
-             hint="the penalty l2 shrinks W: with l2 = 6, point 0 is called class 1")
+    expect_accuracy(f, 1.0, H - 1.5, y, hint="scores Hc W + mean of Y; the class of the largest "
+                    "score; the fraction of points whose class is their label")
+    expect_accuracy(f, 1.0, H, y, hint="scores Hc W + mean of Y; the class of the largest score; "
+                    "the fraction of points whose class is their label")
+    expect_accuracy(f, 1.0, H, y, 1.5, hint=SUM_NOT_MEAN)
+    expect_accuracy(f, 0.75, H, y, 6.0, hint="the penalty l2 shrinks W: with l2 = 6, point 0 is "
+                    "called class 1")
     # Shifting the feature by 100 changes nothing: the bias absorbs it.
-    f.expect(1.0, H + 100.0, y, 1.5, rtol=1e-12, what="the training accuracy of shifted features",
-             hint=BIAS)
-    f.expect(1.0, H + 100.0, y, rtol=1e-12, what="the training accuracy of shifted features "
-             "(default l2)", hint=BIAS + "; without a bias, a line through the origin cannot fit "
-                                         "labels of features near 100")
+    expect_accuracy(f, 1.0, H + 100.0, y, 1.5, hint=BIAS,
+                    what="the training accuracy of shifted features")
+    expect_accuracy(f, 1.0, H + 100.0, y, hint=BIAS + "; without a bias, a line through the origin "
+                    "cannot fit labels of features near 100",
+                    what="the training accuracy of shifted features (default l2)")
     # Four classes at the corners of the unit square. The one-hot fit is symmetric: each
     # class scores 3/4 at its own corner and 1/4 at the two next to it, -1/4 opposite (up to
     # the shrinkage of l2 = 1e-3), so all four are right. The labels 0, 1, 2, 3 as numbers
     # would be fitted by 1 + h_2 and be wrong everywhere.
     corners = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
-    f.expect(1.0, corners, np.array([0, 1, 2, 3]), rtol=1e-12, what="the training accuracy",
-             hint="regress ONE-HOT targets (one column per class) and predict the argmax, not "
-                  "the labels as numbers")
+    expect_accuracy(f, 1.0, corners, np.array([0, 1, 2, 3]), hint=NUMERIC_LABELS)
     for N, K, classes in [(60, 3, [0, 1]), (120, 5, [0, 1, 2, 3]), (80, 10, [0, 1, 2]),
                           (200, 2, [0, 1, 2, 3, 4])]:
         H, y = clustered(rng, N, K, classes)
@@ -266,6 +409,8 @@ def linear_probe_accuracy_values(f, rng):
 def linear_probe_accuracy_errors(f, rng):
     H, y = clustered(rng, 20, 3, [0, 1, 2])
     f.check_raises(ValueError, H, y[:-1], hint="y must hold one label per row of H")
+    f.check_raises(ValueError, H, y[:, None], hint="y must be 1-D, shape (N,): a column (N, 1) has "
+                   "the right length but not the right shape")
     f.check_raises(ValueError, H, y, -1.0, hint="a negative penalty rewards large weights: l2 must "
                    "be >= 0")
     f.check_raises(ValueError, H[:, 0], y, hint="H must be 2-D (N, K): one row of features per point")

@@ -139,6 +139,10 @@ def _half_cosine(lr_from, lr_to, progress):
     return lr_to + (lr_from - lr_to) * (1.0 + math.cos(math.pi * progress)) / 2.0
 
 
+INT_BOOL = ("{} must be an integer, and True is a bool: isinstance(True, int) holds in Python, so "
+            "reject bools explicitly (isinstance(value, bool))")
+
+
 # --------------------------------------------------------------------------- #
 # step_decay
 # --------------------------------------------------------------------------- #
@@ -204,6 +208,13 @@ def step_decay_errors(f, rng):
     f.check_raises(ValueError, 3, lr0, -gamma, size, hint="gamma must be in (0, 1]")
     f.check_raises(ValueError, 3, lr0, 1.0 + gamma, size, hint="gamma must be in (0, 1]: a factor above 1 "
                    "makes the rate grow")
+    # Integer arguments are integers: an int or a NumPy integer, not a whole float, not a bool
+    # (isinstance(True, int) holds in Python, so a bool must be rejected explicitly).
+    f.check_raises(ValueError, 3, lr0, gamma, float(size), hint=f"step_size must be an integer: {float(size)!r} "
+                   "is a float (check isinstance(step_size, (int, np.integer)))")
+    f.check_raises(ValueError, 3, lr0, gamma, True, hint=INT_BOOL.format("step_size"))
+    f.check_raises(ValueError, 4.0, lr0, gamma, size, hint="step must be an integer: 4.0 is a float")
+    f.check_raises(ValueError, True, lr0, gamma, size, hint=INT_BOOL.format("step"))
 
 
 # --------------------------------------------------------------------------- #
@@ -278,6 +289,10 @@ def cosine_decay_errors(f, rng):
     f.check_raises(ValueError, 0, lr0, -total, hint="total_steps must be >= 1")
     f.check_raises(ValueError, 2, lr0, total, -lr0 / 10, hint="lr_min must be >= 0")
     f.check_raises(ValueError, 2, lr0, total, 2 * lr0, hint="lr_min must be <= lr0: the rate decays to it")
+    f.check_raises(ValueError, 2, lr0, float(total), hint=f"total_steps must be an integer: {float(total)!r} "
+                   "is a float (check isinstance(total_steps, (int, np.integer)))")
+    f.check_raises(ValueError, 2, lr0, True, hint=INT_BOOL.format("total_steps"))
+    f.check_raises(ValueError, 2.0, lr0, total, hint="step must be an integer: 2.0 is a float")
 
 
 # --------------------------------------------------------------------------- #
@@ -373,6 +388,11 @@ def warmup_cosine_errors(f, rng):
                    hint="warmup_steps must be <= total_steps")
     f.check_raises(ValueError, 1, peak, warm, total, -peak / 10, hint="lr_min must be >= 0")
     f.check_raises(ValueError, 1, peak, warm, total, 2 * peak, hint="lr_min must be <= peak_lr")
+    f.check_raises(ValueError, 1, peak, float(warm), total, hint=f"warmup_steps must be an integer: "
+                   f"{float(warm)!r} is a float (check isinstance(warmup_steps, (int, np.integer)))")
+    f.check_raises(ValueError, 1, peak, True, total, hint=INT_BOOL.format("warmup_steps"))
+    f.check_raises(ValueError, 1, peak, warm, float(total), hint=f"total_steps must be an integer: "
+                   f"{float(total)!r} is a float")
 
 
 # --------------------------------------------------------------------------- #
@@ -383,6 +403,11 @@ PLATEAU_RULES = ("an improvement is metric < best * (1 - threshold) (best starts
                  "is a bad step; when the count of bad steps since the last improvement or cut EXCEEDS "
                  "patience, lr = max(lr * factor, min_lr) and the count restarts at 0; step returns the "
                  "rate after that")
+
+
+SHARED = ("keep the state (best, the count of bad steps, the rate) on the instance (self.best = ...), "
+          "not on the class, in a default argument or in global variables: two schedulers must not "
+          "share it")
 
 
 def _settings(kwargs):
@@ -424,6 +449,15 @@ def _drive(f, lr, kwargs, metrics, hint, one_by_one=True):
                  inputs=calls(i), expected="a float", received=describe(got),
                  hint="end step with `return self.lr` (or whatever holds the current rate)")
         if not _close(float(got), want, 1.0, PLATEAU_RTOL, _plateau_atol(kwargs.get("factor", 0.1))):
+            if one_by_one:
+                # A new scheduler with the same settings, stepped through the same metrics, must
+                # return the same rates: if it does not, the state is shared between instances.
+                again = f(lr, **kwargs)
+                rerun = [again.step(float(m)) for m in metrics[:i + 1]]
+                if any(not _number(r) or not _number(g) or float(r) != float(g)
+                       for r, g in zip(rerun, rates[:i + 1])):
+                    hint = SHARED + (f" (a second scheduler made the same way returned {describe(rerun)}"
+                                     f" for the same metrics, the first {describe(rates[:i + 1])})")
             fail(f"ReduceLROnPlateau.step returned the wrong learning rate at call {i + 1}.",
                  inputs=calls(i), expected=f"{want:.12g}", received=f"{float(got):.12g}", hint=hint)
     if error is not None:
@@ -467,6 +501,14 @@ def plateau_values(f, rng):
            "the first metric always improves on best = inf; the rate is cut when the count of bad steps "
            "EXCEEDS patience (at the third bad step with patience=2), the count restarts at 0 after a cut, "
            "and step returns the rate after the cut")
+    # An improvement resets the count of bad steps. Patience 2: call 1 improves on inf, call 2
+    # is bad step 1, call 3 (0.5) improves and the count restarts at 0; calls 4, 5, 6 are bad
+    # steps 1, 2, 3, so the cut to 0.5 comes at call 6. A count that an improvement leaves at
+    # 1 reaches 3 at call 5, one call early.
+    _drive(f, 1.0, dict(factor=0.5, patience=2), [1.0, 1.0, 0.5, 0.5, 0.5, 0.5],
+           "an improvement resets the count of bad steps to 0 (num_bad_steps = 0 whenever metric < "
+           "best * (1 - threshold)): call 3 improves, so the cut comes at the third bad step after it, "
+           "call 6")
     # Relative threshold 1e-4 at a large scale: 99.995 beats 100 by 0.005 absolutely (more than
     # 1e-4) but by 5e-5 relatively (less): three bad steps, a cut at call 4; 99.98 then beats
     # 100 * (1 - 1e-4) = 99.99, an improvement.
@@ -494,8 +536,7 @@ def plateau_values(f, rng):
     # Two schedulers stepped side by side must not share their state.
     a = f(1.0, factor=0.5, patience=1)
     b = f(0.3, factor=0.2, patience=0, threshold=0.0)
-    shared = ("keep the state (best, the count of bad steps, the rate) on the instance (self.best = ...), "
-              "not on the class or in global variables: two schedulers must not share it")
+    shared = SHARED
     ref_a = ref.ReduceLROnPlateau(1.0, factor=0.5, patience=1)
     ref_b = ref.ReduceLROnPlateau(0.3, factor=0.2, patience=0, threshold=0.0)
     seq_a = [3.0, 3.0, 2.0, 3.0, 3.0, 3.0, 1.0, 1.0]
@@ -532,6 +573,9 @@ def plateau_errors(f, rng):
     f.check_raises(ValueError, lr, factor=0.0, hint="factor must be in (0, 1): 0 would stop training")
     f.check_raises(ValueError, lr, factor=-0.5, hint="factor must be in (0, 1)")
     f.check_raises(ValueError, lr, patience=-1, hint="patience must be >= 0")
+    f.check_raises(ValueError, lr, patience=2.0, hint="patience must be an integer: 2.0 is a float "
+                   "(check isinstance(patience, (int, np.integer)))")
+    f.check_raises(ValueError, lr, patience=True, hint=INT_BOOL.format("patience"))
     f.check_raises(ValueError, lr, threshold=-1e-4, hint="threshold must be in [0, 1)")
     f.check_raises(ValueError, lr, threshold=1.0, hint="threshold must be in [0, 1): with 1 nothing improves")
     f.check_raises(ValueError, lr, min_lr=-lr / 100, hint="min_lr must be >= 0")

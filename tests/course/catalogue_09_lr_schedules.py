@@ -26,8 +26,12 @@ variants = Catalogue()
 # --------------------------------------------------------------------------- #
 
 
-@variants.wrong("step_decay", "off by one: (step + 1) // step_size, the first cut one step early")
+@variants.wrong("step_decay", "off by one: (step + 1) // step_size, the first cut one step early",
+                hint="off by one step")
 def step_decay_early(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return float(lr0 * gamma ** ((step + 1) // step_size))
@@ -35,6 +39,9 @@ def step_decay_early(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "off by one: max(step - 1, 0) // step_size, the first cut one step late")
 def step_decay_late(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return float(lr0 * gamma ** (max(step - 1, 0) // step_size))
@@ -42,6 +49,9 @@ def step_decay_late(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "one cut too many: gamma ** (step // step_size + 1)")
 def step_decay_extra_cut(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return float(lr0 * gamma ** (step // step_size + 1))
@@ -49,6 +59,9 @@ def step_decay_extra_cut(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "true division: a continuous exponential decay instead of stairs")
 def step_decay_continuous(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return float(lr0 * gamma ** (step / step_size))
@@ -56,6 +69,9 @@ def step_decay_continuous(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "round(step / step_size) instead of the floor")
 def step_decay_round(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return float(lr0 * gamma ** round(step / step_size))
@@ -63,6 +79,9 @@ def step_decay_round(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "gamma times the number of cuts instead of a power")
 def step_decay_product(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     cuts = step // step_size
@@ -71,6 +90,9 @@ def step_decay_product(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "returns a 0-d array (np.asarray), not a float")
 def step_decay_array(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return np.asarray(lr0 * gamma ** (step // step_size))
@@ -78,6 +100,9 @@ def step_decay_array(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "rejects gamma = 1 (a valid factor: no decay)")
 def step_decay_rejects_gamma_one(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma < 1:
         raise ValueError("invalid argument")
     return float(lr0 * gamma ** (step // step_size))
@@ -85,6 +110,9 @@ def step_decay_rejects_gamma_one(step, lr0, gamma, step_size):
 
 @variants.wrong("step_decay", "rejects step_size = 1 (a cut at every step is valid)")
 def step_decay_rejects_size_one(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size <= 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return float(lr0 * gamma ** (step // step_size))
@@ -125,8 +153,31 @@ def step_decay_torch(step, lr0, gamma, step_size,
     return float(opt.param_groups[0]["lr"])
 
 
+@variants.wrong("step_decay", "accepts a whole float step_size (2.0): only checks step_size >= 1",
+                hint="is a float")
+def step_decay_float_size(step, lr0, gamma, step_size):
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+        raise ValueError("step must be an integer")
+    if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
+        raise ValueError("invalid argument")
+    return float(lr0 * gamma ** (step // int(step_size)))
+
+
+@variants.wrong("step_decay", "accepts step_size = True: isinstance(True, int) holds", hint="True is a bool")
+def step_decay_bool_size(step, lr0, gamma, step_size):
+    for whole in (step, step_size):
+        if not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
+    if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
+        raise ValueError("invalid argument")
+    return float(lr0 * gamma ** (step // step_size))
+
+
 @variants.correct("step_decay", "a loop that multiplies by gamma at every multiple of step_size")
 def step_decay_loop(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     lr = lr0
@@ -138,6 +189,9 @@ def step_decay_loop(step, lr0, gamma, step_size):
 
 @variants.correct("step_decay", "math.floor(step / step_size), validation with messages")
 def step_decay_floor(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0:
         raise ValueError(f"step must be >= 0, got {step}")
     if step_size < 1:
@@ -151,6 +205,10 @@ def step_decay_floor(step, lr0, gamma, step_size):
 
 @variants.correct("step_decay", "vectorised: accepts arrays of steps, float for a scalar")
 def step_decay_vectorised(step, lr0, gamma, step_size):
+    if isinstance(step, bool) or np.asarray(step).dtype.kind not in "iu":
+        raise ValueError("step must be an integer or an integer array")
+    if isinstance(step_size, bool) or not isinstance(step_size, (int, np.integer)):
+        raise ValueError("step_size must be an integer")
     t = np.asarray(step)
     if np.any(t < 0) or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
@@ -160,6 +218,9 @@ def step_decay_vectorised(step, lr0, gamma, step_size):
 
 @variants.correct("step_decay", "exp of a log: lr0 * exp((step // step_size) * log(gamma))")
 def step_decay_exp_log(step, lr0, gamma, step_size):
+    for whole in (step, step_size,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or step_size < 1 or lr0 < 0 or not 0 < gamma <= 1:
         raise ValueError("invalid argument")
     return lr0 * math.exp((step // step_size) * math.log(gamma))
@@ -170,8 +231,12 @@ def step_decay_exp_log(step, lr0, gamma, step_size):
 # --------------------------------------------------------------------------- #
 
 
-@variants.wrong("cosine_decay", "the cosine continues past total_steps (no min)")
+@variants.wrong("cosine_decay", "the cosine continues past total_steps (no min)",
+                hint="went on past total_steps")
 def cosine_no_clip(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     return float(lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * step / total_steps)) / 2)
@@ -179,6 +244,9 @@ def cosine_no_clip(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("cosine_decay", "off by one: divides by total_steps - 1 (lr_min one step early)")
 def cosine_minus_one(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     n = max(total_steps - 1, 1)
@@ -187,6 +255,9 @@ def cosine_minus_one(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("cosine_decay", "off by one: step + 1 (the first step is already below lr0)")
 def cosine_plus_one(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     return float(lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * min(step + 1, total_steps) / total_steps)) / 2)
@@ -194,6 +265,9 @@ def cosine_plus_one(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("cosine_decay", "1 - cos: rises from lr_min to lr0")
 def cosine_reversed(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     return float(lr_min + (lr0 - lr_min) * (1 - math.cos(math.pi * min(step, total_steps) / total_steps)) / 2)
@@ -201,6 +275,9 @@ def cosine_reversed(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("cosine_decay", "ignores lr_min: decays to 0")
 def cosine_no_floor(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     return float(lr0 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps)) / 2)
@@ -208,6 +285,9 @@ def cosine_no_floor(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("cosine_decay", "amplitude lr0 instead of lr0 - lr_min")
 def cosine_wrong_amplitude(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     return float(lr_min + lr0 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps)) / 2)
@@ -215,6 +295,9 @@ def cosine_wrong_amplitude(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("cosine_decay", "returns np.where's 0-d array, not a float")
 def cosine_zero_d(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     return np.where(step >= total_steps, lr_min,
@@ -223,6 +306,9 @@ def cosine_zero_d(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("cosine_decay", "rejects lr_min == lr0 (a valid constant schedule)")
 def cosine_strict_floor(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min < lr0:
         raise ValueError("invalid argument")
     return float(lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * min(step, total_steps) / total_steps)) / 2)
@@ -263,8 +349,19 @@ def cosine_torch(step, lr0, total_steps, lr_min=0.0,
     return float(opt.param_groups[0]["lr"])
 
 
+@variants.wrong("cosine_decay", "accepts total_steps = True (and 10.0): no check of the type",
+                hint="is a float")
+def cosine_any_total(step, lr0, total_steps, lr_min=0.0):
+    if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
+        raise ValueError("invalid argument")
+    return float(lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * min(step, total_steps) / total_steps)) / 2)
+
+
 @variants.correct("cosine_decay", "cos^2 form: lr_min + (lr0 - lr_min) cos^2(pi t / (2T))")
 def cosine_squared(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     return lr_min + (lr0 - lr_min) * math.cos(math.pi * min(step, total_steps) / (2 * total_steps)) ** 2
@@ -272,6 +369,9 @@ def cosine_squared(step, lr0, total_steps, lr_min=0.0):
 
 @variants.correct("cosine_decay", "torch's recursion by hand, step after step from lr0")
 def cosine_recursive(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
     lr, T = lr0, total_steps
@@ -284,6 +384,9 @@ def cosine_recursive(step, lr0, total_steps, lr_min=0.0):
 
 @variants.correct("cosine_decay", "lr0 - (lr0 - lr_min)(1 - cos)/2, with np.clip")
 def cosine_other_form(step, lr0, total_steps, lr_min=0.0):
+    for whole in (step, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0:
         raise ValueError("step must be >= 0")
     if total_steps < 1:
@@ -296,6 +399,11 @@ def cosine_other_form(step, lr0, total_steps, lr_min=0.0):
 
 @variants.correct("cosine_decay", "vectorised over arrays of steps, float for a scalar")
 def cosine_vectorised(step, lr0, total_steps, lr_min=0.0):
+    if isinstance(step, bool) or np.asarray(step).dtype.kind not in "iu":
+        raise ValueError("step must be an integer or an integer array")
+    for whole in (total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     t = np.asarray(step)
     if np.any(t < 0) or total_steps < 1 or not 0 <= lr_min <= lr0:
         raise ValueError("invalid argument")
@@ -310,6 +418,9 @@ def cosine_vectorised(step, lr0, total_steps, lr_min=0.0):
 
 @variants.wrong("warmup_cosine", "the ramp starts at peak_lr / warmup_steps: (step + 1) / warmup_steps")
 def warmup_starts_high(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -322,6 +433,9 @@ def warmup_starts_high(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.wrong("warmup_cosine", "divides by warmup_steps before testing the phase: ZeroDivisionError at 0")
 def warmup_divides_by_zero(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     ramp = peak_lr * step / warmup_steps
@@ -335,6 +449,9 @@ def warmup_divides_by_zero(step, peak_lr, warmup_steps, total_steps, lr_min=0.0)
 
 @variants.wrong("warmup_cosine", "divides by total_steps - warmup_steps even from total_steps on: 0 when W = T")
 def warmup_divides_by_zero_at_end(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -345,6 +462,9 @@ def warmup_divides_by_zero_at_end(step, peak_lr, warmup_steps, total_steps, lr_m
 
 @variants.wrong("warmup_cosine", "the cosine phase lasts total_steps instead of total_steps - warmup_steps")
 def warmup_cosine_too_long(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -357,6 +477,9 @@ def warmup_cosine_too_long(step, peak_lr, warmup_steps, total_steps, lr_min=0.0)
 
 @variants.wrong("warmup_cosine", "the cosine ignores the warm-up offset: cos(pi * step / total_steps)")
 def warmup_cosine_no_offset(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -367,6 +490,9 @@ def warmup_cosine_no_offset(step, peak_lr, warmup_steps, total_steps, lr_min=0.0
 
 @variants.wrong("warmup_cosine", "the cosine continues past total_steps")
 def warmup_no_clip(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -379,6 +505,9 @@ def warmup_no_clip(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.wrong("warmup_cosine", "the ramp starts from lr_min instead of 0")
 def warmup_from_floor(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -391,6 +520,9 @@ def warmup_from_floor(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.wrong("warmup_cosine", "the cosine decays to 0, ignoring lr_min (but returns lr_min after the end)")
 def warmup_ignores_floor(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -403,6 +535,9 @@ def warmup_ignores_floor(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.wrong("warmup_cosine", "off by one: the cosine phase starts one step late (peak held twice)")
 def warmup_late_cosine(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -415,6 +550,9 @@ def warmup_late_cosine(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.wrong("warmup_cosine", "rejects warmup_steps = 0 (no warm-up is valid)")
 def warmup_rejects_zero(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 1 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -427,6 +565,9 @@ def warmup_rejects_zero(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.wrong("warmup_cosine", "rejects warmup_steps == total_steps (valid: no cosine phase)")
 def warmup_rejects_full(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps < total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -484,8 +625,27 @@ def warmup_torch(step, peak_lr, warmup_steps, total_steps, lr_min=0.0,
     return float(opt.param_groups[0]["lr"])
 
 
+@variants.wrong("warmup_cosine", "accepts warmup_steps = True: isinstance(True, int) holds",
+                hint="True is a bool")
+def warmup_bool_warmup(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps):
+        if not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
+    if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
+        raise ValueError("invalid argument")
+    if step < warmup_steps:
+        return float(peak_lr * step / warmup_steps)
+    if step >= total_steps:
+        return float(lr_min)
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)
+    return float(lr_min + (peak_lr - lr_min) * (1 + math.cos(math.pi * progress)) / 2)
+
+
 @variants.correct("warmup_cosine", "calls the learner's own cosine_decay for the second phase")
 def warmup_with_cosine_decay(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -497,6 +657,9 @@ def warmup_with_cosine_decay(step, peak_lr, warmup_steps, total_steps, lr_min=0.
 
 @variants.correct("warmup_cosine", "ramp while step <= warmup_steps (same value at W), guarded W = 0")
 def warmup_inclusive(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0:
         raise ValueError("step must be >= 0")
     if total_steps < 1:
@@ -515,6 +678,11 @@ def warmup_inclusive(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.correct("warmup_cosine", "vectorised with np.where under np.errstate")
 def warmup_vectorised(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    if isinstance(step, bool) or np.asarray(step).dtype.kind not in "iu":
+        raise ValueError("step must be an integer or an integer array")
+    for whole in (warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     t = np.asarray(step, dtype=float)
     if np.any(t < 0) or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
@@ -528,6 +696,9 @@ def warmup_vectorised(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 
 @variants.correct("warmup_cosine", "sin^2 form of the cosine phase")
 def warmup_sin_squared(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
+    for whole in (step, warmup_steps, total_steps,):
+        if isinstance(whole, bool) or not isinstance(whole, (int, np.integer)):
+            raise ValueError("integer arguments must be integers")
     if step < 0 or total_steps < 1 or not 0 <= warmup_steps <= total_steps or not 0 <= lr_min <= peak_lr:
         raise ValueError("invalid argument")
     if step < warmup_steps:
@@ -546,6 +717,8 @@ def warmup_sin_squared(step, peak_lr, warmup_steps, total_steps, lr_min=0.0):
 @variants.wrong("ReduceLROnPlateau", "patience off by one: cuts when the count REACHES patience")
 class PlateauPatienceEarly:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -564,9 +737,12 @@ class PlateauPatienceEarly:
         return self.lr
 
 
-@variants.wrong("ReduceLROnPlateau", "absolute threshold: metric < best - threshold")
+@variants.wrong("ReduceLROnPlateau", "absolute threshold: metric < best - threshold",
+                hint="the threshold is relative")
 class PlateauAbsolute:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -585,9 +761,11 @@ class PlateauAbsolute:
         return self.lr
 
 
-@variants.wrong("ReduceLROnPlateau", "ignores min_lr: goes below the floor")
+@variants.wrong("ReduceLROnPlateau", "ignores min_lr: goes below the floor", hint="never goes below min_lr")
 class PlateauNoFloor:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -606,12 +784,15 @@ class PlateauNoFloor:
         return self.lr
 
 
-@variants.wrong("ReduceLROnPlateau", "state on the class: every scheduler shares best and the count")
+@variants.wrong("ReduceLROnPlateau", "state on the class: every scheduler shares best and the count",
+                hint="on the instance")
 class PlateauClassState:
     best = math.inf
     bad = 0
 
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -631,9 +812,12 @@ class PlateauClassState:
         return self.lr
 
 
-@variants.wrong("ReduceLROnPlateau", "state in a mutable default argument, shared by every instance")
+@variants.wrong("ReduceLROnPlateau", "state in a mutable default argument, shared by every instance",
+                hint="on the instance")
 class PlateauMutableDefault:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0, state={}):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -658,6 +842,8 @@ class PlateauMutableDefault:
 @variants.wrong("ReduceLROnPlateau", "the count of bad steps is not reset after a cut")
 class PlateauNoReset:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -678,6 +864,8 @@ class PlateauNoReset:
 @variants.wrong("ReduceLROnPlateau", "<= instead of <: an equal metric counts as an improvement")
 class PlateauLessEqual:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -699,6 +887,8 @@ class PlateauLessEqual:
 @variants.wrong("ReduceLROnPlateau", "best follows every lower metric, improvement or not")
 class PlateauBestCreeps:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -721,6 +911,8 @@ class PlateauBestCreeps:
 @variants.wrong("ReduceLROnPlateau", "returns the rate used for this step (before the cut)")
 class PlateauStaleRate:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -743,6 +935,8 @@ class PlateauStaleRate:
 @variants.wrong("ReduceLROnPlateau", "bad steps counted against the previous metric, not the best")
 class PlateauPreviousMetric:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -765,6 +959,8 @@ class PlateauPreviousMetric:
 @variants.wrong("ReduceLROnPlateau", "the first metric is taken as the best but counted as a bad step")
 class PlateauFirstIsBad:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -841,9 +1037,59 @@ class PlateauTorch:
         return float(self.opt.param_groups[0]["lr"])
 
 
+@variants.wrong("ReduceLROnPlateau", "the count of bad steps is not reset on an improvement",
+                hint="an improvement resets the count")
+class PlateauNoResetOnImprovement:
+    def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
+        if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
+                or min_lr < 0:
+            raise ValueError("invalid argument")
+        self.lr, self.factor, self.patience = lr, factor, patience
+        self.threshold, self.min_lr = threshold, min_lr
+        self.best, self.bad = math.inf, 0
+
+    def step(self, metric):
+        if metric < self.best * (1 - self.threshold):
+            self.best = metric                 # the count of bad steps is left as it was
+        else:
+            self.bad += 1
+        if self.bad > self.patience:
+            self.lr = max(self.lr * self.factor, self.min_lr)
+            self.bad = 0
+        return self.lr
+
+
+@variants.wrong("ReduceLROnPlateau", "accepts patience = True: isinstance(True, int) holds",
+                hint="True is a bool")
+class PlateauBoolPatience:
+    def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
+        if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
+                or min_lr < 0:
+            raise ValueError("invalid argument")
+        self.lr, self.factor, self.patience = lr, factor, patience
+        self.threshold, self.min_lr = threshold, min_lr
+        self.best, self.bad = math.inf, 0
+
+    def step(self, metric):
+        if metric < self.best * (1 - self.threshold):
+            self.best, self.bad = metric, 0
+        else:
+            self.bad += 1
+        if self.bad > self.patience:
+            self.lr = max(self.lr * self.factor, self.min_lr)
+            self.bad = 0
+        return self.lr
+
+
 @variants.correct("ReduceLROnPlateau", "no eps: every cut is applied, however small")
 class PlateauNoEps:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -865,6 +1111,8 @@ class PlateauNoEps:
 @variants.correct("ReduceLROnPlateau", "best = None sentinel; relative gain (best - m) > threshold * best")
 class PlateauSentinel:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if not lr > 0:
             raise ValueError("lr must be > 0")
         if not 0 < factor < 1:
@@ -895,6 +1143,8 @@ class PlateauSentinel:
 @variants.correct("ReduceLROnPlateau", "rate as lr0 * factor ** cuts, floored at min_lr")
 class PlateauPower:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")
@@ -918,6 +1168,8 @@ class PlateauPower:
 @variants.correct("ReduceLROnPlateau", "keeps the whole history of metrics and counts from the last reset")
 class PlateauHistory:
     def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)):
+            raise ValueError("patience must be an integer")
         if lr <= 0 or not 0 < factor < 1 or patience < 0 or not 0 <= threshold < 1 \
                 or min_lr < 0:
             raise ValueError("invalid argument")

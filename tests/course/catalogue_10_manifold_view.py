@@ -17,7 +17,8 @@ variants = Catalogue()
 # pca_dimension
 # --------------------------------------------------------------------------- #
 
-@variants.wrong("pca_dimension", "returns the index of the first ratio that reaches the threshold, not the count")
+@variants.wrong("pca_dimension", "returns the index of the first ratio that reaches the threshold, not the count",
+                hint="not the index")
 def pca_index(X, threshold=0.95):
     X = np.asarray(X, dtype=float)
     if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
@@ -27,7 +28,8 @@ def pca_index(X, threshold=0.95):
     return int(np.argmax(ratios >= threshold - 1e-10))
 
 
-@variants.wrong("pca_dimension", "strict comparison: searchsorted(side='right') finds the first ratio ABOVE the threshold")
+@variants.wrong("pca_dimension", "strict comparison: searchsorted(side='right') finds the first ratio ABOVE the threshold",
+                hint="(>=, not >)")
 def pca_strict_searchsorted(X, threshold=0.95):
     X = np.asarray(X, dtype=float)
     if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
@@ -62,7 +64,7 @@ def pca_count_le(X, threshold=0.95):
     return int(min(np.sum(ratios <= threshold) + 1, v.size))
 
 
-@variants.wrong("pca_dimension", "does not centre X")
+@variants.wrong("pca_dimension", "does not centre X", hint="centre X first")
 def pca_uncentred(X, threshold=0.95):
     X = np.asarray(X, dtype=float)
     if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
@@ -72,7 +74,8 @@ def pca_uncentred(X, threshold=0.95):
     return int(np.argmax(ratios >= threshold - 1e-10)) + 1
 
 
-@variants.wrong("pca_dimension", "eigenvalues of the covariance in eigvalsh's increasing order")
+@variants.wrong("pca_dimension", "eigenvalues of the covariance in eigvalsh's increasing order",
+                hint="DECREASING order")
 def pca_ascending(X, threshold=0.95):
     X = np.asarray(X, dtype=float)
     if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
@@ -92,7 +95,8 @@ def pca_not_squared(X, threshold=0.95):
     return int(np.argmax(ratios >= threshold - 1e-10)) + 1
 
 
-@variants.wrong("pca_dimension", "no round-off allowance: misses threshold 1 when the ratio ends at 0.9999999999999999")
+@variants.wrong("pca_dimension", "no round-off allowance: misses threshold 1 when the ratio ends at 0.9999999999999999",
+                hint="within 1e-10 below the threshold counts")
 def pca_no_tolerance(X, threshold=0.95):
     X = np.asarray(X, dtype=float)
     if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
@@ -102,7 +106,7 @@ def pca_no_tolerance(X, threshold=0.95):
     return int(np.argmax(ratios >= threshold)) + 1
 
 
-@variants.wrong("pca_dimension", "default threshold 0.9 instead of 0.95")
+@variants.wrong("pca_dimension", "default threshold 0.9 instead of 0.95", hint="the default threshold is 0.95")
 def pca_default_09(X, threshold=0.9):
     X = np.asarray(X, dtype=float)
     if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
@@ -159,6 +163,30 @@ def pca_no_variance_check(X, threshold=0.95):
     v = np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2
     with np.errstate(invalid="ignore"):
         ratios = np.cumsum(v) / v.sum()
+    return int(np.argmax(ratios >= threshold - 1e-10)) + 1
+
+
+@variants.wrong("pca_dimension", "np.isclose(ratio, threshold) counts as reaching it (rtol 1e-5, "
+                "not the 1e-10 rule)", hint="np.isclose")
+def pca_isclose(X, threshold=0.95):
+    X = np.asarray(X, dtype=float)
+    if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
+        raise ValueError("bad input")
+    v = np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2
+    ratios = np.cumsum(v) / v.sum()
+    return int(np.argmax((ratios >= threshold) | np.isclose(ratios, threshold))) + 1
+
+
+@variants.wrong("pca_dimension", "constant data detected by an exact test on the variances (sum == 0): "
+                "misses rows whose mean is inexact", hint="compare the rows of X themselves")
+def pca_exact_zero_variance(X, threshold=0.95):
+    X = np.asarray(X, dtype=float)
+    if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2:
+        raise ValueError("bad input")
+    v = np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2
+    if v.sum() == 0:
+        raise ValueError("X has no variance")
+    ratios = np.cumsum(v) / v.sum()
     return int(np.argmax(ratios >= threshold - 1e-10)) + 1
 
 
@@ -428,7 +456,7 @@ def probe_penalised_bias(H, y, l2=1e-3):
     return float(np.mean(np.argmax(A @ W, axis=1) == y))
 
 
-@variants.wrong("linear_probe_accuracy", "no bias at all")
+@variants.wrong("linear_probe_accuracy", "no bias at all", hint="no bias at all")
 def probe_no_bias(H, y, l2=1e-3):
     H, y = np.asarray(H, dtype=float), np.asarray(y)
     if H.ndim != 2 or y.shape != (len(H),) or l2 < 0:
@@ -438,7 +466,8 @@ def probe_no_bias(H, y, l2=1e-3):
     return float(np.mean(np.argmax(H @ W, axis=1) == y))
 
 
-@variants.wrong("linear_probe_accuracy", "mean squared error: the penalty is in effect N * l2")
+@variants.wrong("linear_probe_accuracy", "mean squared error: the penalty is in effect N * l2",
+                hint="the SUM of squared errors")
 def probe_mean_loss(H, y, l2=1e-3):
     H, y = np.asarray(H, dtype=float), np.asarray(y)
     if H.ndim != 2 or y.shape != (len(H),) or l2 < 0:
@@ -450,7 +479,7 @@ def probe_mean_loss(H, y, l2=1e-3):
     return float(np.mean(np.argmax(Hc @ W + Y.mean(axis=0), axis=1) == y))
 
 
-@variants.wrong("linear_probe_accuracy", "regresses the labels as numbers and rounds")
+@variants.wrong("linear_probe_accuracy", "regresses the labels as numbers and rounds", hint="ONE-HOT")
 def probe_integer_target(H, y, l2=1e-3):
     H, y = np.asarray(H, dtype=float), np.asarray(y)
     if H.ndim != 2 or y.shape != (len(H),) or l2 < 0:
@@ -495,7 +524,8 @@ def probe_unique_unmapped(H, y, l2=1e-3):
     return float(np.mean(np.argmax(Hc @ W + Y.mean(axis=0), axis=1) == y))
 
 
-@variants.wrong("linear_probe_accuracy", "fits on centred features but scores the raw ones (H W + mean of Y)")
+@variants.wrong("linear_probe_accuracy", "fits on centred features but scores the raw ones (H W + mean of Y)",
+                hint="the one of H W + mean of Y")
 def probe_uncentred_scores(H, y, l2=1e-3):
     H, y = np.asarray(H, dtype=float), np.asarray(y)
     if H.ndim != 2 or y.shape != (len(H),) or l2 < 0:
@@ -506,7 +536,8 @@ def probe_uncentred_scores(H, y, l2=1e-3):
     return float(np.mean(np.argmax(H @ W + Y.mean(axis=0), axis=1) == y))
 
 
-@variants.wrong("linear_probe_accuracy", "centres H and Y but forgets the bias (the mean of Y) in the scores")
+@variants.wrong("linear_probe_accuracy", "centres H and Y but forgets the bias (the mean of Y) in the scores",
+                hint="with no mean of Y added")
 def probe_scores_without_bias(H, y, l2=1e-3):
     H, y = np.asarray(H, dtype=float), np.asarray(y)
     if H.ndim != 2 or y.shape != (len(H),) or l2 < 0:
@@ -545,6 +576,20 @@ def probe_no_validation(H, y, l2=1e-3):
     Hc, Yc = H - H.mean(axis=0), Y - Y.mean(axis=0)
     W = np.linalg.lstsq(Hc.T @ Hc + l2 * np.eye(H.shape[1]), Hc.T @ Yc, rcond=None)[0]
     return float(np.mean(np.argmax(Hc @ W + Y.mean(axis=0), axis=1) == y))
+
+
+@variants.wrong("linear_probe_accuracy", "checks len(y) against H, not y's shape: a column y (N, 1) is "
+                "accepted", hint="y must be 1-D")
+def probe_length_only(H, y, l2=1e-3):
+    H, y = np.asarray(H, dtype=float), np.asarray(y)
+    if H.ndim != 2 or len(y) != len(H) or l2 < 0:
+        raise ValueError("bad arguments")
+    y = y.reshape(len(y), -1)[:, 0]
+    classes = np.unique(y)
+    Y = (y[:, None] == classes[None, :]).astype(float)
+    Hc, Yc = H - H.mean(axis=0), Y - Y.mean(axis=0)
+    W = np.linalg.solve(Hc.T @ Hc + l2 * np.eye(H.shape[1]), Hc.T @ Yc)
+    return float(np.mean(classes[np.argmax(Hc @ W + Y.mean(axis=0), axis=1)] == y))
 
 
 @variants.correct("linear_probe_accuracy", "explicit bias column with a zero penalty, np.linalg.solve")

@@ -98,6 +98,15 @@ def relu_features_no_length_check(x, b, c):
     return np.maximum(0.0, x[:, None] * b[None, :K] + c[None, :K])
 
 
+@variants.wrong("relu_features", "validates the lengths of b and c, not their shapes: a c of shape "
+                "(K, 1) is accepted", hint="compare the shapes, not only the lengths")
+def relu_features_lengths_only(x, b, c):
+    x, b, c = (np.asarray(v, dtype=float) for v in (x, b, c))
+    if x.ndim != 1 or b.ndim != 1 or len(b) != len(c):
+        raise ValueError("x and b must be 1-D, b and c of the same length")
+    return np.maximum(0.0, x[:, None] * b[None, :] + c.reshape(1, -1))
+
+
 @variants.correct("relu_features", "a loop over the units, np.where for the ReLU")
 def relu_features_loop(x, b, c):
     x, b, c = (np.asarray(v, dtype=float) for v in (x, b, c))
@@ -134,7 +143,8 @@ def relu_features_einsum(x, b, c):
 # fit_ridge
 # --------------------------------------------------------------------------- #
 
-@variants.wrong("fit_ridge", "penalises the bias: a column of ones with l2 on every coefficient")
+@variants.wrong("fit_ridge", "penalises the bias: a column of ones with l2 on every coefficient",
+                hint="the bias d is NOT penalised")
 def fit_ridge_penalised_bias(Phi, y, l2):
     Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
     if Phi.ndim != 2 or y.shape != (Phi.shape[0],) or l2 < 0:
@@ -163,7 +173,8 @@ def fit_ridge_centres_y_only(Phi, y, l2):
     return a, float(y.mean())
 
 
-@variants.wrong("fit_ridge", "centres both but returns d = mean(y), forgetting - mean(Phi) @ a")
+@variants.wrong("fit_ridge", "centres both but returns d = mean(y), forgetting - mean(Phi) @ a",
+                hint="not mean(y) alone")
 def fit_ridge_bias_mean_y(Phi, y, l2):
     Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
     if Phi.ndim != 2 or y.shape != (Phi.shape[0],) or l2 < 0:
@@ -173,7 +184,8 @@ def fit_ridge_bias_mean_y(Phi, y, l2):
     return a, float(y.mean())
 
 
-@variants.wrong("fit_ridge", "the penalty scaled by N (the mean squared error's convention)")
+@variants.wrong("fit_ridge", "the penalty scaled by N (the mean squared error's convention)",
+                hint="matches the penalty l2 * N")
 def fit_ridge_times_n(Phi, y, l2):
     Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
     if Phi.ndim != 2 or y.shape != (Phi.shape[0],) or l2 < 0:
@@ -183,7 +195,8 @@ def fit_ridge_times_n(Phi, y, l2):
     return a, float(y.mean() - Phi.mean(axis=0) @ a)
 
 
-@variants.wrong("fit_ridge", "the penalty halved (l2 / 2, from a gradient with a factor 2 dropped)")
+@variants.wrong("fit_ridge", "the penalty halved (l2 / 2, from a gradient with a factor 2 dropped)",
+                hint="your a matches l2 / 2")
 def fit_ridge_half(Phi, y, l2):
     Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
     if Phi.ndim != 2 or y.shape != (Phi.shape[0],) or l2 < 0:
@@ -237,6 +250,18 @@ def fit_ridge_negative_l2(Phi, y, l2):
     Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
     if Phi.ndim != 2 or y.shape != (Phi.shape[0],):
         raise ValueError("bad arguments")
+    Pc, yc = Phi - Phi.mean(axis=0), y - y.mean()
+    a = np.linalg.lstsq(Pc.T @ Pc + l2 * np.eye(Phi.shape[1]), Pc.T @ yc, rcond=None)[0]
+    return a, float(y.mean() - Phi.mean(axis=0) @ a)
+
+
+@variants.wrong("fit_ridge", "checks len(y) against Phi, not y's shape: a column y (N, 1) is accepted",
+                hint="y must be 1-D, shape (N,)")
+def fit_ridge_length_only(Phi, y, l2):
+    Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
+    if Phi.ndim != 2 or len(y) != Phi.shape[0] or l2 < 0:
+        raise ValueError("bad arguments")
+    y = y.reshape(len(y), -1)[:, 0]
     Pc, yc = Phi - Phi.mean(axis=0), y - y.mean()
     a = np.linalg.lstsq(Pc.T @ Pc + l2 * np.eye(Phi.shape[1]), Pc.T @ yc, rcond=None)[0]
     return a, float(y.mean() - Phi.mean(axis=0) @ a)
@@ -307,7 +332,7 @@ def fit_ridge_scipy(Phi, y, l2):
 
 @variants.wrong("sawtooth", "a closed form of the tent map with np.abs: 1 - |2x - 1|")
 def sawtooth_abs(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(depth):
@@ -317,7 +342,7 @@ def sawtooth_abs(x, depth):
 
 @variants.wrong("sawtooth", "the closed-form triangle wave with np.mod")
 def sawtooth_mod(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     x = np.array(x, dtype=float)
     if depth == 0:
@@ -328,7 +353,7 @@ def sawtooth_mod(x, depth):
 
 @variants.wrong("sawtooth", "the triangle wave with the % operator and no forbidden routine")
 def sawtooth_percent(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     x = np.array(x, dtype=float)
     if depth == 0:
@@ -339,7 +364,7 @@ def sawtooth_percent(x, depth):
 
 @variants.wrong("sawtooth", "the tent as np.minimum(2x, 2 - 2x)")
 def sawtooth_minimum(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(depth):
@@ -349,7 +374,7 @@ def sawtooth_minimum(x, depth):
 
 @variants.wrong("sawtooth", "the tent as 1 - max(1 - 2x, 2x - 1) (np.maximum, but not a ReLU)")
 def sawtooth_max_of_lines(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(depth):
@@ -359,7 +384,7 @@ def sawtooth_max_of_lines(x, depth):
 
 @variants.wrong("sawtooth", "the tent by halves with np.where(x < 1/2, 2x, 2 - 2x)")
 def sawtooth_where(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(depth):
@@ -369,7 +394,7 @@ def sawtooth_where(x, depth):
 
 @variants.wrong("sawtooth", "ReLUs, but x clipped to [0, 1] first")
 def sawtooth_clipped(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.clip(np.array(x, dtype=float), 0.0, 1.0)
     for _ in range(depth):
@@ -379,7 +404,7 @@ def sawtooth_clipped(x, depth):
 
 @variants.wrong("sawtooth", "one wide layer: the shallow sum of 2^depth ReLUs with the same kinks")
 def sawtooth_shallow(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     x = np.array(x, dtype=float)
     if depth == 0:
@@ -394,7 +419,7 @@ def sawtooth_shallow(x, depth):
 
 @variants.wrong("sawtooth", "off by one: composes depth - 1 times")
 def sawtooth_one_less(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(max(depth - 1, 0)):
@@ -404,7 +429,7 @@ def sawtooth_one_less(x, depth):
 
 @variants.wrong("sawtooth", "off by one: composes depth + 1 times")
 def sawtooth_one_more(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(depth + 1):
@@ -414,7 +439,7 @@ def sawtooth_one_more(x, depth):
 
 @variants.wrong("sawtooth", "wrong tent: 2 relu(x) - 2 relu(x - 1/2) (a ramp that flattens)")
 def sawtooth_wrong_weights(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(depth):
@@ -424,7 +449,7 @@ def sawtooth_wrong_weights(x, depth):
 
 @variants.wrong("sawtooth", "tent = 2x - 4 relu(x - 1/2): the first unit is not a ReLU")
 def sawtooth_linear_first_unit(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     for _ in range(depth):
@@ -434,7 +459,7 @@ def sawtooth_linear_first_unit(x, depth):
 
 @variants.wrong("sawtooth", "depth 0 returns zeros instead of x")
 def sawtooth_depth_zero(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.array(x, dtype=float)
     if depth == 0:
@@ -446,7 +471,7 @@ def sawtooth_depth_zero(x, depth):
 
 @variants.wrong("sawtooth", "interpolates between the kinks with np.interp")
 def sawtooth_interp(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     x = np.array(x, dtype=float)
     if depth == 0:
@@ -458,7 +483,7 @@ def sawtooth_interp(x, depth):
 
 @variants.wrong("sawtooth", "modifies x in place (h = x, then h -= ...)")
 def sawtooth_in_place(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.asarray(x, dtype=float)
     for _ in range(depth):
@@ -475,9 +500,41 @@ def sawtooth_no_validation(x, depth):
     return h
 
 
+@variants.wrong("sawtooth", "depth 0 returns the caller's own array (no copy)", hint="returned x itself")
+def sawtooth_no_copy(x, depth):
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
+        raise ValueError("depth must be an integer >= 0")
+    h = np.asarray(x, dtype=float)            # the caller's own array when x is float64
+    for _ in range(depth):
+        h = 2.0 * np.maximum(h, 0.0) - 4.0 * np.maximum(h - 0.5, 0.0)
+    return h
+
+
+@variants.wrong("sawtooth", "accepts a whole float depth (2.0): checks depth == int(depth)",
+                hint="2.0 is a float")
+def sawtooth_whole_float(x, depth):
+    if isinstance(depth, bool) or depth < 0 or depth != int(depth):
+        raise ValueError("depth must be an integer >= 0")
+    h = np.array(x, dtype=float)
+    for _ in range(int(depth)):
+        h = 2.0 * np.maximum(h, 0.0) - 4.0 * np.maximum(h - 0.5, 0.0)
+    return h
+
+
+@variants.wrong("sawtooth", "accepts depth = True: isinstance(True, int) holds",
+                hint="True is a bool")
+def sawtooth_accepts_bool(x, depth):
+    if not isinstance(depth, (int, np.integer)) or depth < 0:
+        raise ValueError("depth must be an integer >= 0")
+    h = np.array(x, dtype=float)
+    for _ in range(depth):
+        h = 2.0 * np.maximum(h, 0.0) - 4.0 * np.maximum(h - 0.5, 0.0)
+    return h
+
+
 @variants.correct("sawtooth", "recursion, and the ReLU as z * (z > 0)")
 def sawtooth_recursive(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     x = np.array(x, dtype=float)
     if depth == 0:
@@ -505,7 +562,7 @@ def sawtooth_matrices(x, depth):
 
 @variants.correct("sawtooth", "a list of `depth` layers (weights, biases), applied in turn")
 def sawtooth_layers(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     layer = (np.array([1.0, 1.0]), np.array([0.0, -0.5]), np.array([2.0, -4.0]))
     network = [layer] * int(depth)
@@ -519,7 +576,7 @@ def sawtooth_layers(x, depth):
 @variants.correct("sawtooth", "the ReLU written as (z + |z|) / 2: an absolute value, but still a "
                   "ReLU network")
 def sawtooth_abs_relu(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
 
     def relu(z):
@@ -534,7 +591,7 @@ def sawtooth_abs_relu(x, depth):
 @variants.correct("sawtooth", "np.maximum(h, 0) with the constants in another order, and a "
                   "while loop")
 def sawtooth_while(x, depth):
-    if not isinstance(depth, (int, np.integer)) or depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 0:
         raise ValueError("depth must be an integer >= 0")
     h = np.asarray(x, dtype=float) + 0.0
     layers = 0
@@ -548,7 +605,8 @@ def sawtooth_while(x, depth):
 # count_linear_pieces
 # --------------------------------------------------------------------------- #
 
-@variants.wrong("count_linear_pieces", "fooled by collinear samples: one piece per interval")
+@variants.wrong("count_linear_pieces", "fooled by collinear samples: one piece per interval",
+                hint="ONE piece however many")
 def count_pieces_intervals(x, y, tol=1e-6):
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 1 or y.shape != x.shape or len(x) < 2 or np.any(np.diff(x) <= 0):
@@ -556,7 +614,8 @@ def count_pieces_intervals(x, y, tol=1e-6):
     return len(x) - 1
 
 
-@variants.wrong("count_linear_pieces", "off by one: counts the kinks, not the pieces")
+@variants.wrong("count_linear_pieces", "off by one: counts the kinks, not the pieces",
+                hint="the number of kinks + 1")
 def count_pieces_kinks(x, y, tol=1e-6):
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 1 or y.shape != x.shape or len(x) < 2 or np.any(np.diff(x) <= 0):
@@ -583,7 +642,8 @@ def count_pieces_exact(x, y, tol=1e-6):
     return int(np.sum(s[1:] != s[:-1])) + 1
 
 
-@variants.wrong("count_linear_pieces", "counts distinct slopes (np.unique), not runs")
+@variants.wrong("count_linear_pieces", "counts distinct slopes (np.unique), not runs",
+                hint="do not count distinct slopes")
 def count_pieces_unique(x, y, tol=1e-6):
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 1 or y.shape != x.shape or len(x) < 2 or np.any(np.diff(x) <= 0):
@@ -619,7 +679,8 @@ def count_pieces_fixed_tol(x, y, tol=1e-6):
     return int(np.sum(np.abs(np.diff(s)) > 1e-6)) + 1
 
 
-@variants.wrong("count_linear_pieces", "np.isclose with its default relative tolerance")
+@variants.wrong("count_linear_pieces", "np.isclose with its default relative tolerance",
+                hint="ABSOLUTE tolerance")
 def count_pieces_isclose(x, y, tol=1e-6):
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 1 or y.shape != x.shape or len(x) < 2 or np.any(np.diff(x) <= 0):
@@ -653,6 +714,38 @@ def count_pieces_checks_ends(x, y, tol=1e-6):
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 1 or y.shape != x.shape or len(x) < 2 or x[0] >= x[-1]:
         raise ValueError("bad arguments")
+    s = np.diff(y) / np.diff(x)
+    return int(np.sum(np.abs(np.diff(s)) > tol)) + 1
+
+
+@variants.wrong("count_linear_pieces", "a kink where |s[i+1] - s[i]| >= tol: slopes exactly tol apart "
+                "split", hint="strictly (not >=)")
+def count_pieces_at_least_tol(x, y, tol=1e-6):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or len(x) < 2 or np.any(np.diff(x) <= 0):
+        raise ValueError("bad arguments")
+    s = np.diff(y) / np.diff(x)
+    return int(np.sum(np.abs(np.diff(s)) >= tol)) + 1
+
+
+@variants.wrong("count_linear_pieces", "a relative tolerance: |s[i+1] - s[i]| > tol * max(|s[i]|, "
+                "|s[i+1]|)", hint="ABSOLUTE tolerance")
+def count_pieces_relative(x, y, tol=1e-6):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or y.shape != x.shape or len(x) < 2 or np.any(np.diff(x) <= 0):
+        raise ValueError("bad arguments")
+    s = np.diff(y) / np.diff(x)
+    scale = np.maximum(np.abs(s[1:]), np.abs(s[:-1]))
+    return int(np.sum(np.abs(np.diff(s)) > tol * np.maximum(scale, 1.0))) + 1
+
+
+@variants.wrong("count_linear_pieces", "checks len(y) == len(x), not the shape: a column y (N, 1) "
+                "is accepted", hint="compare the shapes, not only the lengths")
+def count_pieces_length_only(x, y, tol=1e-6):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or len(y) != len(x) or len(x) < 2 or np.any(np.diff(x) <= 0):
+        raise ValueError("bad arguments")
+    y = y.reshape(len(y), -1)[:, 0]
     s = np.diff(y) / np.diff(x)
     return int(np.sum(np.abs(np.diff(s)) > tol)) + 1
 
