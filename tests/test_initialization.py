@@ -303,9 +303,44 @@ def test_gradient_norms_of_a_single_layer_hand_worked():
     (np.array([0, 3]), [np.ones((3, 3))], "labels"),
     (np.array([0, -1]), [np.ones((3, 3))], "labels"),
     (np.array([0, 1, 2]), [np.ones((3, 3))], "one label per row"),
+    (np.array([[0], [1]]), [np.ones((3, 3))], "one label per row"),   # right length, 2-D
     (np.array([0.0, 1.0]), [np.ones((3, 3))], "integer"),
     (np.array([0, 1]), [np.ones((3, 4)), np.ones((3, 3))], r"weights\[1\]"),
 ])
 def test_gradient_norms_reject_bad_arguments(y, weights, message):
     with pytest.raises(ValueError, match=message):
         init.gradient_norms(np.ones((2, 3)), y, weights)
+
+
+@pytest.mark.parametrize("name", ["xavier_normal", "xavier_uniform", "he_normal"])
+def test_initialisers_leave_numpys_global_random_state_alone(name):
+    np.random.seed(1234)
+    before = np.random.get_state()
+    getattr(init, name)(30, 20, np.random.default_rng(0))
+    after = np.random.get_state()
+    assert before[0] == after[0] and np.array_equal(before[1], after[1]) and before[2:] == after[2:]
+
+
+def test_the_checks_replays_of_known_mistakes_are_the_reference_without_a_mistake():
+    """The checks name a mistake by replaying it (source_lib.checks.initialization); with no
+    mistake switched on, each replay is the reference, and each mistake changes the result
+    (so that no right answer is taken for a mistake): on a random network, and for the
+    derivative at exactly 0, on the checks' network with a zero pre-activation."""
+    from source_lib.checks import initialization as checks
+
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((6, 4)), np.array([0, 1, 2, 0, 1, 2])
+    weights = [rng.standard_normal((4, 5)), rng.standard_normal((5, 5)), rng.standard_normal((5, 3))]
+    assert checks._norms_with(X, y, weights) == pytest.approx(init.gradient_norms(X, y, weights),
+                                                             rel=1e-12)
+    for activation in ("relu", "tanh", "linear"):
+        assert checks._stds_with(X, weights, activation) == pytest.approx(
+            init.activation_stds(X, weights, activation), rel=1e-12)
+    zero = (np.array([[1.0, 1.0]]), np.array([0]), [np.array([[1.0, 1.0], [-1.0, 1.0]]), np.eye(2)])
+    for kwargs, _ in checks.NORMS_MISTAKES:
+        case = zero if kwargs == {"mask": "ge"} else (X, y, weights)
+        assert checks._norms_with(*case, **kwargs) != pytest.approx(init.gradient_norms(*case),
+                                                                    rel=1e-6), kwargs
+    for kwargs, _ in checks.STDS_MISTAKES:
+        assert checks._stds_with(X, weights, "tanh", **kwargs) != pytest.approx(
+            init.activation_stds(X, weights, "tanh"), rel=1e-6), kwargs

@@ -181,6 +181,36 @@ def test_batchnorm_rejects_bad_arguments(change, kwargs, message):
         nm.batchnorm_forward(*args, **kwargs)
 
 
+def test_batchnorm_keeps_other_entries_of_the_state():
+    """torch's BatchNorm1d keeps a third buffer, num_batches_tracked; the exercise's state may
+    hold such entries, which batchnorm_forward reads past and leaves as they are."""
+    rng = np.random.default_rng(4)
+    x, gamma, beta = rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=3)
+    plain = nm.new_batchnorm_state(3)
+    extra = {**nm.new_batchnorm_state(3), "num_batches_tracked": 7}
+    for train in (True, False):
+        out_plain, _ = nm.batchnorm_forward(x, gamma, beta, plain, train=train)
+        out_extra, _ = nm.batchnorm_forward(x, gamma, beta, extra, train=train)
+        np.testing.assert_array_equal(out_extra, out_plain)
+        assert extra["num_batches_tracked"] == 7 and set(extra) == set(plain) | {"num_batches_tracked"}
+        for key in plain:
+            np.testing.assert_array_equal(extra[key], plain[key])
+
+
+def test_batchnorm_of_a_constant_feature_matches_torch():
+    """A feature constant over the batch (variance exactly 0) and one equal up to round-off
+    (0.1 seven times: a computed variance of about 1e-34) give beta, as in torch."""
+    x = np.column_stack([np.full(7, 2.5), np.full(7, 0.1), np.arange(7.0)])
+    gamma, beta = np.array([1.5, -2.0, 0.5]), np.array([0.3, -0.7, 1.0])
+    state = nm.new_batchnorm_state(3)
+    layer = torch_batchnorm(3, gamma, beta, state, 0.1, 1e-5)
+    out, _ = nm.batchnorm_forward(x, gamma, beta, state)
+    expected = layer(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(out, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out[:, :2], np.broadcast_to(beta[:2], (7, 2)), atol=1e-12)
+    np.testing.assert_allclose(state["running_var"], layer.running_var.numpy(), rtol=1e-12)
+
+
 def test_batchnorm_backward_rejects_a_dout_of_the_wrong_shape():
     _, cache = nm.batchnorm_forward(*good_args())
     with pytest.raises(ValueError, match="dout"):
@@ -281,6 +311,43 @@ def test_dropout_backward_matches_torch_autograd():
 def test_dropout_rejects_a_bad_probability(p):
     with pytest.raises(ValueError, match="p must"):
         nm.dropout_forward(np.ones(3), p, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5])
+def test_dropout_rejects_a_bad_probability_in_evaluation_too(p):
+    """p is an argument of the layer whatever the mode, as in torch."""
+    with pytest.raises(ValueError, match="p must be"):
+        nm.dropout_forward(np.ones(3), p, train=False)
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5])
+def test_torch_checks_p_before_looking_at_the_mode(p):
+    # (torch accepts p = 1, which drops everything; the exercise asks for p < 1)
+    with pytest.raises(ValueError, match="dropout probability"):
+        torch.nn.functional.dropout(torch.ones(3), p=p, training=False)
+
+
+def test_dropout_leaves_numpys_global_random_state_alone():
+    np.random.seed(99)
+    before = np.random.get_state()
+    nm.dropout_forward(np.ones((20, 30)), 0.5, rng=np.random.default_rng(0))
+    after = np.random.get_state()
+    assert np.array_equal(before[1], after[1]) and before[2:] == after[2:]
+
+
+def test_dropout_mask_depends_only_on_the_generator_and_the_shape():
+    """The checks rely on it: with a generator in the same state, an input with exact zeros
+    (after a ReLU) gets the mask of an input without, and the backward pass uses that mask even
+    where the output is 0 because the input was."""
+    x_full = np.random.default_rng(1).uniform(0.5, 2.0, size=(40, 50))
+    x = np.where(np.random.default_rng(2).random(x_full.shape) < 0.5, 0.0, x_full)
+    probe, _ = nm.dropout_forward(x_full, 0.3, rng=np.random.default_rng(7))
+    out, cache = nm.dropout_forward(x, 0.3, rng=np.random.default_rng(7))
+    kept = probe != 0
+    np.testing.assert_array_equal(out, np.where(kept, x / 0.7, 0.0))
+    dout = np.ones_like(x)
+    np.testing.assert_array_equal(nm.dropout_backward(dout, cache), kept / 0.7)
+    assert np.any(kept & (x == 0)), "some kept entries have a zero input"
 
 
 def test_dropout_needs_a_generator_in_training():

@@ -312,3 +312,44 @@ def test_step_rejects_a_read_only_parameter():
     w.flags.writeable = False
     with pytest.raises(ValueError, match="read-only"):
         opt.Adam().step({"w": w}, {"w": np.ones(2)})
+
+
+@pytest.mark.parametrize("ours_cls, torch_cls, hyper", [
+    (opt.RMSprop, torch.optim.RMSprop, {"lr": 0.01, "alpha": 0.0}),
+    (opt.RMSprop, torch.optim.RMSprop, {"lr": 0.01, "eps": 0.0}),
+    (opt.Adam, torch.optim.Adam, {"lr": 0.01, "betas": (0.0, 0.0)}),
+    (opt.AdamW, torch.optim.AdamW, {"lr": 0.01, "weight_decay": 0.0}),
+    (opt.SGD, torch.optim.SGD, {"lr": 0.0, "momentum": 0.9}),
+])
+def test_hyperparameters_on_the_boundary_are_allowed_and_match_torch(ours_cls, torch_cls, hyper):
+    """Zero is a valid value of every hyperparameter that must be >= 0 (and of each beta), as
+    the exercises say and torch does."""
+    rng = np.random.default_rng(5)
+    p0 = rng.normal(size=(3, 2))
+    ours, params = ours_cls(**hyper), {"w": p0.copy()}
+    w = torch.tensor(p0, requires_grad=True)
+    theirs = torch_cls([w], **hyper)
+    for _ in range(4):
+        g = rng.normal(size=p0.shape)
+        ours.step(params, {"w": g})
+        w.grad = torch.tensor(g)
+        theirs.step()
+    np.testing.assert_allclose(params["w"], w.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("cls, hyper", [(opt.SGD, {"lr": 0.1, "momentum": 0.9}),
+                                        (opt.RMSprop, {"lr": 0.01}), (opt.Adam, {"lr": 0.01}),
+                                        (opt.AdamW, {"lr": 0.01})])
+def test_state_follows_the_name_not_the_array(cls, hyper):
+    """A caller may hand the same parameter in a new array at every step (after copying or
+    reloading a model): the optimiser moves it as if the array were the same."""
+    rng = np.random.default_rng(6)
+    p0, grads = rng.normal(size=4), [rng.normal(size=4) for _ in range(5)]
+    same, new = {"w": p0.copy()}, {"w": p0.copy()}
+    a, b, kept = cls(**hyper), cls(**hyper), []
+    for g in grads:
+        a.step(same, {"w": g})
+        kept.append(new["w"])
+        new = {"w": new["w"].copy()}
+        b.step(new, {"w": g})
+    np.testing.assert_array_equal(new["w"], same["w"])

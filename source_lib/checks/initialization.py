@@ -11,14 +11,20 @@ stays far below the bound. One run of an initialiser's part makes at most 12 suc
 so a correct sampler fails it with probability below 1.2e-5. Every listed mistake (a
 variance off by a third or more, the wrong distribution, the wrong shape) fails them with
 probability far below 1e-12. Any correct sampler passes: ``rng.normal``,
-``rng.standard_normal() * std``, ``rng.uniform``, ``rng.random()`` rescaled.
+``rng.standard_normal() * std``, ``rng.uniform``, ``rng.random()`` rescaled. An initialiser
+must also leave NumPy's global random state as it was (a helper puts a known state there
+before a call and reads it after, then puts the caller's back; the verdict is decided here).
+
+``activation_stds`` and ``gradient_norms`` are compared with hand-worked networks and the
+reference; when a list is wrong, the usual mistakes are replayed here on the same input
+(``STDS_MISTAKES``, ``NORMS_MISTAKES``) and the hint names the one the list matches.
 """
 
 import numpy as np
 import scipy.stats
 
 from source_lib import initialization as ref
-from source_lib.checks import Choice, Lesson, Number
+from source_lib.checks import Choice, Lesson, Number, StudentError
 from source_lib.testing import assert_close, describe, fail
 
 checks = Lesson("06_initialization")
@@ -57,8 +63,18 @@ USE_RNG = ("take every random number from the rng argument (rng.standard_normal,
 def _sample(f, fan_in, fan_out, rng):
     """Call the initialiser with a fresh generator seeded from ``rng``; check type and shape."""
     seed = int(rng.integers(2**32))
-    W = f(fan_in, fan_out, np.random.default_rng(seed))
     call = f"{f.name}({fan_in}, {fan_out}, np.random.default_rng({seed}))"
+    if isinstance(fan_in, np.integer):
+        call += f" (fan_in and fan_out NumPy integers, {type(fan_in).__name__})"
+    try:
+        W = f(fan_in, fan_out, np.random.default_rng(seed))
+    except StudentError as err:
+        if not isinstance(fan_in, np.integer):
+            raise
+        fail(f"{f.name} failed with fans that are NumPy integers.", inputs=call,
+             received=str(err).splitlines()[0],
+             hint="fan_in and fan_out may be NumPy integers (a shape's entries, rng.integers, "
+                  "np.prod(...)): use them as numbers and do not require the type int")
     if not isinstance(W, np.ndarray):
         fail(f"{f.name} should return a NumPy array.", inputs=call,
              received=f"a {type(W).__module__}.{type(W).__name__}",
@@ -136,10 +152,47 @@ def _check_seeds(f, rng):
 
 
 def _shapes(rng):
-    """Fixed shapes with fan_in != fan_out (they tell the formulas apart), one random shape,
-    and tiny ones (checked for shape only)."""
-    random_shape = (int(rng.integers(40, 300)), int(rng.integers(40, 300)))
+    """Fixed shapes with fan_in != fan_out (they tell the formulas apart), and one random
+    shape given as NumPy integers (np.int64, as rng.integers and np.prod make them)."""
+    random_shape = (rng.integers(40, 300), rng.integers(40, 300))
     return [(300, 100), (50, 150), random_shape]
+
+
+def _swap_global_state(state):
+    """Beside the learner's code: put ``state`` into NumPy's global random state (the generator
+    behind np.random.seed, np.random.randn, np.random.uniform...) and return the state it held,
+    as plain data."""
+    kind, key, pos, has_gauss, gauss = np.random.get_state()
+    np.random.set_state(tuple(state))
+    return [str(kind), np.array(key), int(pos), int(has_gauss), float(gauss)]
+
+
+GLOBAL_STATE_HINT = (
+    "NumPy's global random state is not yours to seed or draw from (np.random.seed, "
+    "np.random.randn, np.random.normal...): the caller's other random numbers would change. "
+    "Draw from the rng argument itself, e.g. rng.standard_normal(shape)")
+
+
+def _check_global_state(f, rng):
+    """A call leaves NumPy's global random state as it was (the course's convention: randomness
+    comes in through rng, nothing reads or seeds the global state). The state is set to one
+    drawn here before the call and read after it (then the caller's is put back), and the
+    verdict is decided here from the two."""
+    seed = int(rng.integers(1, 2**32))
+    probe = list(np.random.RandomState(seed).get_state())
+    original = f.run_helper(_swap_global_state, probe)
+    try:
+        f(30, 20, np.random.default_rng(seed))
+    finally:
+        after = f.run_helper(_swap_global_state, original)
+    same = len(probe) == len(after) and all(
+        np.array_equal(b, a) if isinstance(b, np.ndarray) else b == a
+        for b, a in zip(probe, after))
+    if not same:
+        fail(f"{f.name} changed NumPy's global random state.",
+             inputs=f"{f.name}(30, 20, np.random.default_rng({seed}))",
+             expected="np.random.get_state() the same before and after the call",
+             received="another state after the call", hint=GLOBAL_STATE_HINT)
 
 
 def _tiny_shapes(f, rng):
@@ -165,6 +218,7 @@ def xavier_normal_values(f, rng):
                       "Xavier uses BOTH fans: Var(W) = 2 / (fan_in + fan_out), and NumPy's scale is "
                       "the standard deviation sqrt(Var(W)), not the variance")
     _check_seeds(f, rng)
+    _check_global_state(f, rng)
     _tiny_shapes(f, rng)
 
 
@@ -223,6 +277,7 @@ def xavier_uniform_values(f, rng):
     for fan_in, fan_out in _shapes(rng):
         _check_uniform(f, fan_in, fan_out, rng)
     _check_seeds(f, rng)
+    _check_global_state(f, rng)
     _tiny_shapes(f, rng)
 
 
@@ -243,6 +298,7 @@ def he_normal_values(f, rng):
                       "ReLU zeroes; fan_in, the number of rows, not fan_out), and NumPy's scale "
                       "is the standard deviation sqrt(2 / fan_in)")
     _check_seeds(f, rng)
+    _check_global_state(f, rng)
     _tiny_shapes(f, rng)
 
 
@@ -250,8 +306,10 @@ def he_normal_values(f, rng):
 # Lists of one value per layer
 # --------------------------------------------------------------------------- #
 
-def _per_layer(f, result, expected, inputs, rtol, hint):
-    """Compare a list of one value per layer, layer by layer, each to ``rtol``."""
+def _per_layer(f, result, expected, inputs, rtol, hint, suspects=None):
+    """Compare a list of one value per layer, layer by layer, each to ``rtol``. ``suspects()``
+    gives the lists that known mistakes return on the same input, each with its hint: when the
+    result is one of them, the failure names that mistake instead of ``hint``."""
     L = len(expected)
     if isinstance(result, np.ndarray) and result.ndim == 1:
         result = list(result)
@@ -260,14 +318,30 @@ def _per_layer(f, result, expected, inputs, rtol, hint):
              expected=f"a list of {L} floats", received=describe(result),
              hint=f"one value per weight matrix (there are {L}), in layer order"
                   + (" — do not include the input X" if f.name == "activation_stds" else ""))
-    for l, (got, want) in enumerate(zip(result, expected)):
+    for l, got in enumerate(result):
         if np.ndim(got) != 0:
             fail(f"{f.name} should return one number per layer.", inputs=inputs,
                  expected="a float", received=f"item {l}: {describe(got)}",
                  hint="reduce each layer to a single number (np.std(h) over all entries; "
                       "np.linalg.norm(dW) over all entries)")
+    if suspects is not None and not _same_list(result, expected, rtol):
+        for values, why in suspects():
+            if _same_list(result, values, 1e-6) and not _same_list(expected, values, 1e-6):
+                hint = why
+                break
+    for l, (got, want) in enumerate(zip(result, expected)):
         assert_close(got, want, rtol=rtol, atol=1e-300, what=f"item {l} (layer {l + 1}) of the "
                      f"list", inputs=inputs, hint=hint)
+
+
+def _same_list(a, b, rtol):
+    """Whether two lists of numbers agree item by item (finite, within ``rtol``)."""
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return a.shape == b.shape and bool(np.all(np.isfinite(a)) and np.all(np.isfinite(b))
+                                       and np.all(np.abs(a - b) <= rtol * np.abs(b) + 1e-300))
 
 
 def _network(rng, depth, n_in, n_out, width_range=(2, 20), gain=1.0):
@@ -290,6 +364,53 @@ activation_stds = checks.exercise("activation_stds", ref.activation_stds, forbid
 STDS_HINT = ("h_l = act(h_{l-1} @ W_l) after EVERY layer, the last included; the std of each h_l "
              "AFTER the activation, over all its entries at once (np.std(h), ddof=0, no axis); "
              "h_0 = X is not in the list")
+
+
+
+def _stds_with(X, weights, activation, of="post", reduce="all", ddof=0, last_act=True,
+               stat="std"):
+    """activation_stds with one known mistake (the defaults are the exercise)."""
+    phi = ref.ACTIVATIONS[activation]
+    h, out = np.asarray(X, dtype=float), []
+    for l, W in enumerate(weights):
+        z = h @ np.asarray(W, dtype=float)
+        h = phi(z) if (last_act or l < len(weights) - 1) else z
+        v = z if of == "pre" else h
+        if stat == "var":
+            out.append(float(np.var(v)))
+        elif stat == "rms":
+            out.append(float(np.sqrt(np.mean(v**2))))
+        elif stat == "meanabs":
+            out.append(float(np.mean(np.abs(v))))
+        elif reduce == "all":
+            out.append(float(np.std(v, ddof=ddof)) if v.size > ddof else np.nan)
+        else:
+            axis = 0 if reduce == "axis0" else 1
+            with np.errstate(all="ignore"):
+                out.append(float(np.mean(np.std(v, axis=axis))))
+    return out
+
+
+STDS_MISTAKES = [
+    ({"of": "pre"}, "the std of h_l AFTER the activation, not of the pre-activation h_{l-1} @ W_l"),
+    ({"reduce": "axis0"}, "the std over ALL the entries of h_l at once (np.std(h), no axis), not "
+                          "per unit (axis=0) and then averaged"),
+    ({"reduce": "axis1"}, "the std over ALL the entries of h_l at once (np.std(h), no axis), not "
+                          "per example (axis=1) and then averaged"),
+    ({"last_act": False}, "the activation follows EVERY layer, the last one included"),
+    ({"ddof": 1}, "np.std divides by the number of entries (ddof=0, its default), not by one "
+                  "less (ddof=1, torch's default)"),
+    ({"stat": "var"}, "the standard deviation is the square root of the variance: np.std(h), "
+                      "not np.var(h)"),
+    ({"stat": "rms"}, "the std subtracts the mean first: np.std(h), not sqrt(mean(h**2)) (ReLU "
+                      "activations have a positive mean)"),
+    ({"stat": "meanabs"}, "the standard deviation np.std(h), not the mean absolute value"),
+]
+
+
+def _stds_suspects(X, weights, activation):
+    return lambda: [(_stds_with(X, weights, activation, **kw), why) for kw, why in STDS_MISTAKES]
+
 
 # The hand-worked network: X = [[1, 0], [0, 1]], W1 = [[1, -1], [1, 1]], W2 = [[1], [-2]].
 HAND_X = np.eye(2)
@@ -316,7 +437,8 @@ def activation_stds_values(f, rng):
               "activation = {!r}")
     for activation, expected in _hand_expected().items():
         result = f(HAND_X, [W.copy() for W in HAND_W], activation)
-        _per_layer(f, result, expected, inputs.format(activation), 1e-12, STDS_HINT)
+        _per_layer(f, result, expected, inputs.format(activation), 1e-12, STDS_HINT,
+                   _stds_suspects(HAND_X, HAND_W, activation))
     # random networks of every activation, depths 1 to 6, non-square layers
     for activation in ("relu", "tanh", "linear"):
         for depth in (1, 3, 6):
@@ -328,19 +450,21 @@ def activation_stds_values(f, rng):
             expected = ref.activation_stds(X, weights, activation)
             _per_layer(f, f(X, weights, activation), expected,
                        _describe_network(X, weights, f"activation = {activation!r}"), 1e-9,
-                       STDS_HINT)
+                       STDS_HINT, _stds_suspects(X, weights, activation))
     # one example (a single row) and a network whose ReLU activations grow to about 1e12
     X = rng.standard_normal((1, 5))
     weights = _network(rng, 2, 5, 3)
     _per_layer(f, f(X, weights, "tanh"), ref.activation_stds(X, weights, "tanh"),
                _describe_network(X, weights, "activation = 'tanh'"), 1e-9,
-               "the std of a single example's activations is taken over its units")
+               "the std of a single example's activations is taken over its units",
+               _stds_suspects(X, weights, "tanh"))
     X = rng.standard_normal((20, 30))
     weights = [30.0 * rng.standard_normal((30, 30)) / np.sqrt(30) for _ in range(8)]
     for activation in ("relu", "linear", "tanh"):
         _per_layer(f, f(X, weights, activation), ref.activation_stds(X, weights, activation),
                    _describe_network(X, weights, f"activation = {activation!r} (weights 30 "
-                                     "times the Xavier scale)"), 1e-9, STDS_HINT)
+                                     "times the Xavier scale)"), 1e-9, STDS_HINT,
+                   _stds_suspects(X, weights, activation))
 
 
 @activation_stds.part("errors", points=1)
@@ -372,40 +496,112 @@ def _s():
     return 1.0 / (1.0 + np.exp(2.0))
 
 
+def _norms_with(X, y, weights, scale="N", relu_logits=False, mask="gt", order="first",
+                norm="fro", of="dW", onehot=True, layer_input=True, bias=False):
+    """gradient_norms with one known mistake (the defaults are the exercise)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    L, (N, C) = len(weights), (X.shape[0], np.shape(weights[-1])[1])
+    inputs, outputs, pre, h = [], [], [], X
+    for l, W in enumerate(weights):
+        inputs.append(h)
+        z = h @ np.asarray(W, dtype=float)
+        pre.append(z)
+        h = np.maximum(z, 0.0) if (l < L - 1 or relu_logits) else z
+        outputs.append(h)
+    with np.errstate(all="ignore"):
+        delta = np.exp(h - h.max(axis=1, keepdims=True))
+        delta /= delta.sum(axis=1, keepdims=True)
+        if onehot:
+            delta[np.arange(N), y] -= 1.0
+        delta /= {"N": N, "1": 1, "NC": N * C}[scale]
+        if relu_logits:
+            delta = delta * (pre[-1] > 0)
+        derivative = {"gt": lambda z: z > 0, "ge": lambda z: z >= 0,
+                      "none": lambda z: np.ones_like(z)}[mask]
+        norms = [0.0] * L
+        for l in range(L - 1, -1, -1):
+            dW = (inputs[l] if layer_input else outputs[l]).T @ delta
+            if of == "delta":
+                norms[l] = float(np.linalg.norm(delta))
+            elif norm == "spectral":
+                norms[l] = float(np.linalg.norm(dW, 2))
+            elif norm == "squared":
+                norms[l] = float(np.sum(dW**2))
+            elif bias:
+                db = delta.sum(axis=0) if bias == "sum" else delta.mean(axis=0)
+                norms[l] = float(np.sqrt(np.sum(dW**2) + np.sum(db**2)))
+            else:
+                norms[l] = float(np.linalg.norm(dW))
+            if l > 0:
+                delta = (delta @ np.asarray(weights[l], dtype=float).T) * derivative(pre[l - 1])
+    return norms[::-1] if order == "last" else norms
+
+
+NORMS_MISTAKES = [
+    ({"scale": "1"}, "the loss is the MEAN over the batch: delta_L = (softmax - onehot) / N (yours "
+                     "is N times too large: the gradient of the SUM of the losses)"),
+    ({"scale": "NC"}, "divide by N, the number of examples, not by N*C: the loss is a mean over "
+                      "the examples, not over every logit"),
+    ({"relu_logits": True}, "no ReLU after the last layer: its output z_L is the logits, which "
+                            "may be negative"),
+    ({"mask": "ge"}, "the ReLU's derivative at exactly 0 is 0: mask with (z > 0), not (z >= 0)"),
+    ({"mask": "none"}, "the error goes back through every ReLU: delta_{l-1} = (delta_l @ W_l^T) "
+                       "* (z_{l-1} > 0), the ReLU's derivative"),
+    ({"order": "last"}, "the list starts with the FIRST layer (next to the input): reverse the "
+                        "list you built from the top down"),
+    ({"norm": "squared"}, "the Frobenius norm is the square ROOT of the sum of squares: "
+                          "np.linalg.norm(dW)"),
+    ({"norm": "spectral"}, "the Frobenius norm sqrt(sum(dW**2)) (np.linalg.norm(dW)), not the "
+                           "spectral norm np.linalg.norm(dW, 2)"),
+    ({"of": "delta"}, "the norm of dL/dW_l = h_{l-1}^T delta_l, not of the error signal delta_l "
+                      "itself"),
+    ({"layer_input": False}, "dW_l = h_{l-1}^T delta_l takes the INPUT of layer l (X for the "
+                             "first), not its output"),
+    ({"onehot": False}, "subtract the one-hot labels: delta_L = (softmax(z_L) - onehot(y)) / N"),
+] + [({"bias": how}, "the network has no biases: the norm is that of dL/dW_l alone, not of the "
+                     "weight gradient and a bias gradient combined") for how in ("sum", "mean")]
+
+
+def _norms_suspects(X, y, weights):
+    return lambda: [(_norms_with(X, y, weights, **kw), why) for kw, why in NORMS_MISTAKES]
+
+
 @gradient_norms.part("values", points=4)
 def gradient_norms_values(f, rng):
     # Two layers. X = [[1]], W1 = [[1, -1]]: z1 = [1, -1], h1 = [1, 0].
-    # W2 = [[-1, 1], [0, 0]]: logits [-1, 1] (a ReLU on them would give [0, 1]); y = 0.
+    # W2 = [[-1, 1], [1, 0]]: logits [-1, 1] (the second row meets h1's 0; a ReLU on the logits
+    # would give [0, 1]); y = 0.
     # With s = 1 / (1 + e^2): delta2 = softmax - onehot = [s - 1, 1 - s] = (1 - s) [-1, 1];
     # dW2 = h1^T delta2 = (1 - s) [[-1, 1], [0, 0]], norm sqrt(2) (1 - s);
-    # delta2 W2^T = (1 - s) [2, 0], times [z1 > 0] = [1, 0]: delta1 = (1 - s) [2, 0];
+    # delta2 W2^T = (1 - s) [2, -1], times [z1 > 0] = [1, 0]: delta1 = (1 - s) [2, 0]
+    # (without the mask, (1 - s) [2, -1], of norm sqrt(5) (1 - s));
     # dW1 = X^T delta1 = (1 - s) [[2, 0]], norm 2 (1 - s).
     s = _s()
-    _per_layer(f, f(np.array([[1.0]]), np.array([0]),
-                    [np.array([[1.0, -1.0]]), np.array([[-1.0, 1.0], [0.0, 0.0]])]),
-               [2 * (1 - s), np.sqrt(2) * (1 - s)],
-               "X = [[1]], y = [0], weights = [[[1, -1]], [[-1, 1], [0, 0]]] (logits [-1, 1])",
-               1e-12, "no ReLU after the last layer: the logits may be negative; the list starts "
-                      "with the FIRST layer")
+    X, y, weights = np.array([[1.0]]), np.array([0]), [np.array([[1.0, -1.0]]),
+                                                        np.array([[-1.0, 1.0], [1.0, 0.0]])]
+    _per_layer(f, f(X, y, weights), [2 * (1 - s), np.sqrt(2) * (1 - s)],
+               "X = [[1]], y = [0], weights = [[[1, -1]], [[-1, 1], [1, 0]]] (logits [-1, 1])",
+               1e-12, GRAD_HINT, _norms_suspects(X, y, weights))
     # One layer, W = 0: softmax is uniform, 1/3 each. X = [[1, 0], [0, 2]], y = [0, 1]:
     # delta = (1/3 - onehot) / 2 = [[-1/3, 1/6, 1/6], [1/6, -1/3, 1/6]];
     # dW = X^T delta = [[-1/3, 1/6, 1/6], [1/3, -2/3, 1/3]], squares 1/6 + 2/3 = 5/6: norm sqrt(5/6).
     # (The SUM of the losses gives twice that; dW has rank 2, so its spectral norm is smaller.)
-    _per_layer(f, f(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([0, 1]), [np.zeros((2, 3))]),
-               [np.sqrt(5 / 6)], "X = [[1, 0], [0, 2]], y = [0, 1], weights = [zeros((2, 3))]",
-               1e-12, "the loss is the MEAN over the batch: delta_L = (softmax - onehot) / N; "
-                      "the Frobenius norm is sqrt(sum(dW**2)) (np.linalg.norm(dW), no ord=2)")
+    X, y, weights = np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([0, 1]), [np.zeros((2, 3))]
+    _per_layer(f, f(X, y, weights), [np.sqrt(5 / 6)],
+               "X = [[1, 0], [0, 2]], y = [0, 1], weights = [zeros((2, 3))]", 1e-12, GRAD_HINT,
+               _norms_suspects(X, y, weights))
     # An exact zero pre-activation. X = [[1, 1]], W1 = [[1, 1], [-1, 1]]: z1 = [0, 2], h1 = [0, 2];
     # W2 = I: logits [0, 2], y = 0, delta2 = (1 - s) [-1, 1] (same s);
     # dW2 = h1^T delta2 = (1 - s) [[0, 0], [-2, 2]], norm 2 sqrt(2) (1 - s);
     # delta2 W2^T = (1 - s) [-1, 1], times [z1 > 0] = [0, 1] (derivative 0 at exactly 0):
     # delta1 = (1 - s) [0, 1]; dW1 = [[1], [1]] delta1, norm sqrt(2) (1 - s).
-    _per_layer(f, f(np.array([[1.0, 1.0]]), np.array([0]),
-                    [np.array([[1.0, 1.0], [-1.0, 1.0]]), np.eye(2)]),
-               [np.sqrt(2) * (1 - s), 2 * np.sqrt(2) * (1 - s)],
+    X, y, weights = np.array([[1.0, 1.0]]), np.array([0]), [np.array([[1.0, 1.0], [-1.0, 1.0]]),
+                                                            np.eye(2)]
+    _per_layer(f, f(X, y, weights), [np.sqrt(2) * (1 - s), 2 * np.sqrt(2) * (1 - s)],
                "X = [[1, 1]], y = [0], weights = [[[1, 1], [-1, 1]], I] (the first hidden unit's "
                "input is exactly 0)", 1e-12,
-               "the ReLU's derivative at exactly 0 is 0: mask with (z > 0), not (z >= 0)")
+               "the ReLU's derivative at exactly 0 is 0: mask with (z > 0), not (z >= 0)",
+               _norms_suspects(X, y, weights))
     # random networks against the reference, depths 1 to 6
     for depth in (1, 2, 3, 5, 6):
         N = int(rng.integers(2, 25))
@@ -416,20 +612,23 @@ def gradient_norms_values(f, rng):
         y[-1] = C - 1
         weights = _network(rng, depth, X.shape[1], C, gain=rng.uniform(1.0, 2.0))
         _per_layer(f, f(X, y, weights), ref.gradient_norms(X, y, weights),
-                   _describe_network(X, weights, f"y = {describe(y)}"), 1e-8, GRAD_HINT)
+                   _describe_network(X, weights, f"y = {describe(y)}"), 1e-8, GRAD_HINT,
+                   _norms_suspects(X, y, weights))
     # a batch of one example
     X = rng.standard_normal((1, 4))
     y = np.array([int(rng.integers(0, 3))])
     weights = _network(rng, 3, 4, 3, gain=1.5)
     _per_layer(f, f(X, y, weights), ref.gradient_norms(X, y, weights),
-               _describe_network(X, weights, f"y = {describe(y)}"), 1e-8, GRAD_HINT)
+               _describe_network(X, weights, f"y = {describe(y)}"), 1e-8, GRAD_HINT,
+               _norms_suspects(X, y, weights))
     # huge logits (a too-large initialisation): exp overflows unless each row is shifted
     X = rng.standard_normal((6, 8))
     y = rng.integers(0, 4, size=6)
     weights = _network(rng, 4, 8, 4, width_range=(6, 10), gain=25.0)
     _per_layer(f, f(X, y, weights), ref.gradient_norms(X, y, weights),
                _describe_network(X, weights, f"y = {describe(y)}", "logits of order 1e5"), 1e-8,
-               "softmax must not overflow: subtract each row's maximum logit before np.exp")
+               "softmax must not overflow: subtract each row's maximum logit before np.exp",
+               _norms_suspects(X, y, weights))
 
 
 @gradient_norms.part("errors", points=1)
@@ -443,6 +642,11 @@ def gradient_norms_errors(f, rng):
                    hint="-1 is a valid NumPy index but not a class: check y >= 0 yourself")
     f.check_raises(ValueError, X, np.array([0, 1, 2, 1]), weights,
                    hint="y must hold exactly one label per row of X")
+    # A column of labels has the right length (y.shape[0] == N, len(y) == N) but the wrong
+    # shape, and indexing with it does not raise: delta[np.arange(N), y] broadcasts to (N, N).
+    f.check_raises(ValueError, X, np.array([[0], [1], [2]]), weights,
+                   hint="y must have shape (N,), a 1-D array: check y.shape == (N,), not only "
+                        "its length (a column (N, 1) has the right length and silently broadcasts)")
 
 
 # --------------------------------------------------------------------------- #

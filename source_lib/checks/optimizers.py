@@ -8,7 +8,9 @@ the whole trajectory is compared after every step. Hand-worked first steps come 
 The contract of ``step(params, grads)`` is checked too: the arrays of ``params`` are updated
 in place (the dict keeps the same array objects), ``grads`` is never modified (not even
 later, by a buffer that aliases a gradient the caller reuses), two optimisers stepping in
-turn do not share state.
+turn do not share state, the state follows the parameter's name and not its array (checked
+first, beside the learner's code: new arrays at every step move as the same arrays do), and
+hyperparameters on the boundary of their range (zero) are accepted.
 
 When a value is wrong, the checks replay the usual mistakes (dampened momentum, a missing
 bias correction, ``eps`` inside the square root, the decay after the step...) on the same
@@ -18,7 +20,7 @@ inputs and name, in the hint, the one that the learner's values match.
 import numpy as np
 
 from source_lib import optimizers as ref
-from source_lib.checks import Choice, Lesson, Number
+from source_lib.checks import Choice, Lesson, Number, StudentError
 from source_lib.testing import ExerciseFailure, assert_close, describe, fail
 
 checks = Lesson("07_optimizers")
@@ -158,10 +160,13 @@ def _rmsprop_rule(kind):
 
 MISTAKES = {
     "SGD": [
-        (_sgd_rule("dampened"), "your buffer is an average, b = mu*b + (1 - mu)*g (torch's "
-         "dampening); here the new gradient enters with weight 1: b = mu*b + g"),
-        (_sgd_rule("torch dampening"), "your buffer damps the gradient, b = mu*b + (1 - mu)*g; "
-         "here the new gradient enters with weight 1: b = mu*b + g"),
+        (_sgd_rule("dampened"), "your buffer is an average started at zero, b = mu*b + "
+         "(1 - mu)*g (a textbook form, the same method with a learning rate 1 - mu times "
+         "smaller); here b = g on the first step, then the new gradient enters with weight 1: "
+         "b = mu*b + g"),
+        (_sgd_rule("torch dampening"), "your buffer damps the gradient, b = mu*b + (1 - mu)*g "
+         "after a first b = g (torch's dampening=momentum); here the new gradient enters with "
+         "weight 1: b = mu*b + g"),
         (_sgd_rule("lagged"), "your step uses the buffer from before this step's update (so the "
          "first step does not move): update b first (b = g on the first step, then "
          "b = mu*b + g), then p -= lr*b"),
@@ -410,7 +415,7 @@ def _reused_gradients(f, rng, hyper, steps=3):
         fail(f"{f.name}.step changed the caller's gradients {changed} on a later step.",
              inputs=inputs, expected="grads left exactly as they were",
              hint="your state holds the gradient array itself (b = g): a later in-place update "
-                  "(b *= momentum) then changes the caller's array. Start it as a copy: "
+                  "(b *= momentum, b += g) then changes the caller's array. Start it as a copy: "
                   "b = g.copy() (or b = np.array(g))")
     if replaced:
         fail(f"{f.name}.step put new arrays into params instead of updating them in place.",
@@ -424,14 +429,70 @@ def _reused_gradients(f, rng, hyper, steps=3):
                      inputs=inputs, hint=_diagnose(f.name, hyper, params, [grads] * steps, got))
 
 
+def _steps_on_same_and_new_arrays(opt_same, opt_new, params, grads_seq):
+    """Beside the learner's code: ``opt_same`` steps the same arrays at every step (a training
+    loop), ``opt_new`` new arrays with the same values at every step (a caller that copies or
+    reloads its parameters), under other names, so that even a state shared by every instance
+    keeps the two apart. The old arrays are kept alive, so no new array can get the id of an
+    old one. Returns the values each optimiser reached."""
+    import numpy as np
+
+    same = {k: np.array(v, dtype=float) for k, v in params.items()}
+    new = {k + "_copy": np.array(v, dtype=float) for k, v in params.items()}
+    kept = []
+    for grads in grads_seq:
+        opt_same.step(same, {k: np.array(g, dtype=float) for k, g in grads.items()})
+        kept.append(new)
+        new = {k: np.array(v, dtype=float) for k, v in new.items()}
+        opt_new.step(new, {k + "_copy": np.array(g, dtype=float) for k, g in grads.items()})
+    return ({k: np.array(v, dtype=float) for k, v in same.items()},
+            {k[:-len("_copy")]: np.array(v, dtype=float) for k, v in new.items()})
+
+
+STATE_BY_NAME = ("key the state by the parameter's NAME (the key of params), not by id(p) or "
+                 "the array object: a caller may hand you the same parameter in a new array "
+                 "(after copying or reloading a model), and Python gives the id of a freed array "
+                 "to the next new one")
+
+
+def _state_by_name(f, rng, hyper, steps=4):
+    """The state follows the parameter's name: an optimiser stepped on new arrays at every step
+    moves them as one stepped on the same arrays does. Checked first, and decided from values
+    alone, so that a state keyed by id(p) fails here the same way on every run."""
+    params = {"W": rng.normal(size=(2, 3)), "b": rng.normal(size=3)}
+    grads_seq = [{k: rng.normal(size=np.shape(v)) for k, v in params.items()}
+                 for _ in range(steps)]
+    same, new = f.run_helper(_steps_on_same_and_new_arrays, f(**hyper), f(**hyper),
+                             _copy(params), grads_seq)
+    expected = _copy(params)
+    opt = f.reference(**hyper)
+    for grads in grads_seq:
+        opt.step(expected, grads)
+    right = all(_close(same.get(k), expected[k]) for k in expected)
+    if right and not all(_close(new.get(k), expected[k]) for k in expected):
+        key = next(k for k in expected if not _close(new.get(k), expected[k]))
+        fail(f"{f.name} lost its state when the same parameters came in new arrays.",
+             inputs=(f"two new {f.name}({_call(hyper)}) optimisers, {steps} steps with the same "
+                     f"gradients on params of shapes {_shapes(params)}: the first always given the "
+                     f"same arrays, the second new arrays (holding the same values) at every step"),
+             expected=f"the same values from both: params[{key!r}] = {describe(expected[key])}",
+             received=f"{describe(same[key])} with the same arrays, "
+                      f"{describe(new.get(key))} with new arrays",
+             hint=STATE_BY_NAME)
+
+
 def _fresh_instances_agree(f, hyper):
     """Two new optimisers given the same parameters and gradients must move them the same way;
-    otherwise state outlives its instance (a class attribute, a global)."""
+    otherwise state outlives its instance (a class attribute, a global). Only decided when the
+    first one moves as the reference does: any other mistake is named by the checks after."""
     p0, grads = [0.5, -1.5], [[1.0, -2.0], [0.5, 0.25], [-1.0, 3.0]]
     inputs = (f"two new {f.name}({_call(hyper)}) optimisers, one after the other, each stepping "
               f"theta = {p0} with the gradients {grads}")
     hint = ("each optimiser keeps its own state: create it in __init__ (self.state = {}), not as "
             "a class attribute (shared by every instance) or a global variable")
+    expected, opt = {"theta": np.array(p0)}, f.reference(**hyper)
+    for g in grads:
+        opt.step(expected, {"theta": np.array(g)})
     results = []
     for i in range(2):
         opt = f(**hyper)
@@ -445,6 +506,8 @@ def _fresh_instances_agree(f, hyper):
             fail(f"A second, new {f.name} failed where the first one worked.", inputs=inputs,
                  detail=str(err).splitlines()[0], hint=hint)
         results.append(params["theta"])
+        if i == 0 and not _close(results[0], expected["theta"]):
+            return   # a mistake of the update itself: the hand-worked steps below name it
     if not _close(results[1], results[0]):
         fail(f"Two new {f.name} optimisers given the same inputs moved differently.", inputs=inputs,
              expected=f"the second like the first: {describe(results[0])}",
@@ -452,18 +515,50 @@ def _fresh_instances_agree(f, hyper):
 
 
 def _hand_steps(f, hyper, p0, grads, expected, hint_of, inputs):
-    """Step a single parameter `w` by hand-worked gradients; compare after every step."""
+    """Step a single parameter `w` by hand-worked gradients; compare after every step. On a
+    wrong step, the remaining steps are taken too before the mistake is named: later steps
+    tell apart mistakes that agree on the first ones."""
     opt = f(**hyper)
     params = {"w": np.array(p0, dtype=float)}
-    for t, (g, e) in enumerate(zip(grads, expected), start=1):
-        opt.step(params, {"w": np.array(g, dtype=float)})
-        got = params["w"]
+    seq = [{"w": np.array(g, dtype=float)} for g in grads]
+    for t, (g, e) in enumerate(zip(seq, expected), start=1):
+        opt.step(params, g)
+        got = np.array(params["w"], dtype=float)
         if not _close(got, np.asarray(e, dtype=float)):
-            hint = _diagnose(f.name, hyper, {"w": p0}, [{"w": np.array(g_, dtype=float)}
-                                                        for g_ in grads[:t]], params)
+            taken, last = t, got
+            try:
+                for g_ in seq[t:]:
+                    opt.step(params, g_)
+                    taken, last = taken + 1, np.array(params["w"], dtype=float)
+            except ExerciseFailure:
+                pass
+            hint = _diagnose(f.name, hyper, {"w": p0}, seq[:taken], {"w": last})
             assert_close(got, np.asarray(e, dtype=float), rtol=1e-12, atol=1e-15,
                          what=f"w after step {t}", inputs=f"{f.name}({_call(hyper)}); {inputs}",
                          hint=hint if hint != GENERIC[f.name] else hint_of(t))
+
+
+def _accepts(f, hyper, hint):
+    """Hyperparameters on the boundary of their range (zero, which torch accepts) are valid:
+    the constructor takes them and the optimiser steps as the reference does."""
+    inputs = f"{f.name}({_call(hyper)}), then two steps of w = [1, -2] with g = [0.5, -1], " \
+             "then [-2, 0.25]"
+    try:
+        opt = f(**hyper)
+    except StudentError as err:
+        fail(f"{f.name} rejected valid hyperparameters.", inputs=f"{f.name}({_call(hyper)})",
+             expected="an optimiser", received=str(err).splitlines()[0], hint=hint)
+    params, expected, theirs = {"w": np.array([1.0, -2.0])}, {"w": np.array([1.0, -2.0])}, \
+        f.reference(**hyper)
+    for g in ([0.5, -1.0], [-2.0, 0.25]):
+        opt.step(params, {"w": np.array(g)})
+        theirs.step(expected, {"w": np.array(g)})
+    assert_close(params["w"], expected["w"], rtol=RTOL, atol=ATOL, what="w after two steps",
+                 inputs=inputs, hint=hint)
+
+
+ZERO_IS_VALID = ("0 is a valid {name} (torch accepts it): reject only negative values "
+                 "(if not {name} >= 0: raise ...), not 0 itself")
 
 
 # --------------------------------------------------------------------------- #
@@ -472,18 +567,21 @@ def _hand_steps(f, hyper, p0, grads, expected, hint_of, inputs):
 
 @sgd.part("values", points=3)
 def sgd_values(f, rng):
+    _state_by_name(f, rng, {"lr": 0.1, "momentum": 0.9})
     _fresh_instances_agree(f, {"lr": 0.1, "momentum": 0.9})
     # Plain SGD, one step: w = [1, -2] - 0.1 * [2, 0.5] = [0.8, -2.05].
     _hand_steps(f, {"lr": 0.1}, [1.0, -2.0], [[2.0, 0.5]], [[0.8, -2.05]],
                 lambda t: "p -= lr * g", "w = [1, -2], g = [2, 0.5]")
-    # Momentum 0.9, lr 0.1, the constant gradient 1 from w = 0: the buffers are
-    # b1 = 1, b2 = 0.9 * 1 + 1 = 1.9, b3 = 0.9 * 1.9 + 1 = 2.71, so
-    # w = -0.1, -0.1 - 0.19 = -0.29, -0.29 - 0.271 = -0.561.
-    _hand_steps(f, {"lr": 0.1, "momentum": 0.9}, [0.0], [[1.0]] * 3, [[-0.1], [-0.29], [-0.561]],
+    # Momentum 0.9, lr 0.1, the gradients 1, 2, -1 from w = 0: the buffers are
+    # b1 = 1, b2 = 0.9 * 1 + 2 = 2.9, b3 = 0.9 * 2.9 - 1 = 1.61, so
+    # w = -0.1, -0.1 - 0.29 = -0.39, -0.39 - 0.161 = -0.551. (Gradients that change tell the
+    # usual mistakes apart: with a constant one, torch's dampening and no momentum agree.)
+    _hand_steps(f, {"lr": 0.1, "momentum": 0.9}, [0.0], [[1.0], [2.0], [-1.0]],
+                [[-0.1], [-0.39], [-0.551]],
                 lambda t: ("on the first step the buffer is the gradient itself (b = g), and "
                            "the step is p -= lr*b" if t == 1 else
                            "later steps: b = momentum*b + g, then p -= lr*b"),
-                "w = 0, g = 1 at every step")
+                "w = 0, g = 1, then 2, then -1")
     # Random runs compared with the reference: plain, then with momentum.
     _run_random(f, rng, {"lr": float(rng.uniform(0.01, 0.1))}, label="a random run without momentum")
     _run_random(f, rng, {"lr": float(rng.uniform(0.01, 0.1)), "momentum": float(rng.uniform(0.5, 0.95))},
@@ -498,6 +596,7 @@ def sgd_errors(f, rng):
                    "ValueError if lr < 0 (as torch does)")
     f.check_raises(ValueError, lr=0.1, momentum=-0.5, hint="raise ValueError if momentum < 0 "
                    "(as torch does)")
+    _accepts(f, {"lr": 0.0, "momentum": 0.9}, ZERO_IS_VALID.format(name="lr"))
 
 
 # --------------------------------------------------------------------------- #
@@ -506,15 +605,18 @@ def sgd_errors(f, rng):
 
 @rmsprop.part("values", points=3)
 def rmsprop_values(f, rng):
+    _state_by_name(f, rng, {"lr": 0.01})
     _fresh_instances_agree(f, {"lr": 0.01})
-    # lr 0.01, alpha 0.99, eps 0, the same gradient g twice from w = [1, -1]:
-    # step 1: v = 0.01 g^2, so g / sqrt(v) = 10 sign(g): w = [1, -1] - 0.1 * [1, -1] = [0.9, -0.9];
-    # step 2: v = 0.99 * 0.01 g^2 + 0.01 g^2 = 0.0199 g^2: w moves by 0.01 / sqrt(0.0199) more.
-    second = 0.01 / np.sqrt(0.0199)
-    _hand_steps(f, {"lr": 0.01, "alpha": 0.99, "eps": 0.0}, [1.0, -1.0], [[3.0, -0.5]] * 2,
-                [[0.9, -0.9], [0.9 - second, -0.9 + second]],
+    # lr 0.01, alpha 0.99, eps 0, from w = [1, -1], g1 = [3, -0.5], then g2 = [1, 2]:
+    # step 1: v1 = 0.01 g1^2, so g1 / sqrt(v1) = 10 sign(g1): w = [1, -1] - 0.1 * [1, -1] = [0.9, -0.9];
+    # step 2: v2 = 0.99 * 0.01 g1^2 + 0.01 g2^2 = 0.0099 [9, 0.25] + 0.01 [1, 4] = [0.0991, 0.042475],
+    # and w moves by 0.01 g2 / sqrt(v2) more.
+    g1, g2 = np.array([3.0, -0.5]), np.array([1.0, 2.0])
+    second = 0.01 * g2 / np.sqrt(np.array([0.0991, 0.042475]))
+    _hand_steps(f, {"lr": 0.01, "alpha": 0.99, "eps": 0.0}, [1.0, -1.0], [g1, g2],
+                [[0.9, -0.9], np.array([0.9, -0.9]) - second],
                 lambda t: "v starts at 0: v = alpha*v + (1 - alpha)*g**2, then "
-                          "p -= lr*g/(np.sqrt(v) + eps)", "w = [1, -1], g = [3, -0.5] twice")
+                          "p -= lr*g/(np.sqrt(v) + eps)", "w = [1, -1], g = [3, -0.5], then [1, 2]")
     # A tiny gradient shows where eps goes: g = 1e-6, eps = 1e-8 (the default):
     # v = 0.01 * 1e-12, sqrt(v) = 1e-7, so w = 1 - 0.01 * 1e-6 / (1e-7 + 1e-8) = 1 - 0.1 / 1.1.
     _hand_steps(f, {"lr": 0.01}, [1.0], [[1e-6]], [[1.0 - 0.1 / 1.1]],
@@ -533,6 +635,9 @@ def rmsprop_errors(f, rng):
     f.check_raises(ValueError, lr=-0.01, hint="raise ValueError if lr < 0 (as torch does)")
     f.check_raises(ValueError, alpha=-0.5, hint="raise ValueError if alpha < 0 (as torch does)")
     f.check_raises(ValueError, eps=-1e-8, hint="raise ValueError if eps < 0 (as torch does)")
+    _accepts(f, {"lr": 0.0}, ZERO_IS_VALID.format(name="lr"))
+    _accepts(f, {"lr": 0.01, "alpha": 0.0}, ZERO_IS_VALID.format(name="alpha")
+             + "; with alpha = 0, v is the last squared gradient")
 
 
 # --------------------------------------------------------------------------- #
@@ -541,6 +646,7 @@ def rmsprop_errors(f, rng):
 
 @adam.part("values", points=4)
 def adam_values(f, rng):
+    _state_by_name(f, rng, {"lr": 0.01})
     _fresh_instances_agree(f, {"lr": 0.01})
     # eps = 0 and the same gradient twice. Step 1: m_hat = g and v_hat = g^2, so every weight
     # moves by lr * sign(g) = 0.01. Step 2: m_2 = (1 - b1^2) g and v_2 = (1 - b2^2) g^2, so the
@@ -578,6 +684,9 @@ def adam_errors(f, rng):
                    "betas[1] as well as betas[0]")
     f.check_raises(ValueError, betas=(-0.1, 0.999), hint="each beta must be in [0, 1): "
                    "reject negative betas")
+    _accepts(f, {"lr": 0.0}, ZERO_IS_VALID.format(name="lr"))
+    _accepts(f, {"lr": 0.01, "betas": (0.0, 0.0)}, "each beta may be 0 (the interval [0, 1) "
+             "includes it): reject only betas < 0 or >= 1")
 
 
 # --------------------------------------------------------------------------- #
@@ -586,6 +695,7 @@ def adam_errors(f, rng):
 
 @adamw.part("values", points=3)
 def adamw_values(f, rng):
+    _state_by_name(f, rng, {"lr": 0.01, "weight_decay": 0.1})
     _fresh_instances_agree(f, {"lr": 0.01, "weight_decay": 0.1})
     # A zero gradient: the Adam step is 0 / (0 + eps) = 0, so only the decay acts,
     # w = (1 - 0.1 * 0.5)^t w0 = 0.95^t * [2, -4].
@@ -612,6 +722,9 @@ def adamw_errors(f, rng):
     f.check_raises(ValueError, lr=-0.001, hint="raise ValueError if lr < 0 (as torch does)")
     f.check_raises(ValueError, betas=(0.9, 1.0), hint="each beta must be in [0, 1)")
     f.check_raises(ValueError, eps=-1.0, hint="raise ValueError if eps < 0 (as torch does)")
+    _accepts(f, {"lr": 0.0}, ZERO_IS_VALID.format(name="lr"))
+    _accepts(f, {"lr": 0.01, "weight_decay": 0.0}, ZERO_IS_VALID.format(name="weight_decay")
+             + "; with weight_decay = 0, AdamW is Adam")
 
 
 # --------------------------------------------------------------------------- #

@@ -70,6 +70,20 @@ def xavier_normal_global(fan_in, fan_out, rng):
     return np.random.randn(fan_in, fan_out) * np.sqrt(2.0 / (fan_in + fan_out))
 
 
+@variants.wrong("xavier_normal", "NumPy's global generator seeded from rng, then drawn from",
+                hint="global random state")
+def xavier_normal_global_seeded_from_rng(fan_in, fan_out, rng):
+    np.random.seed(int(rng.integers(2**31)))
+    return np.random.randn(fan_in, fan_out) * np.sqrt(2.0 / (fan_in + fan_out))
+
+
+@variants.wrong("xavier_normal", "draws from rng, but calls np.random.seed(0) first",
+                hint="global random state")
+def xavier_normal_seeds_global(fan_in, fan_out, rng):
+    np.random.seed(0)   # "for reproducibility": resets every other user of np.random
+    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
+
+
 @variants.wrong("xavier_normal", "a generator of its own with a fixed seed")
 def xavier_normal_fixed_seed(fan_in, fan_out, rng):
     own = np.random.default_rng(0)
@@ -189,6 +203,14 @@ def xavier_uniform_seeded_global(fan_in, fan_out, rng):
     return np.random.uniform(-a, a, size=(fan_in, fan_out))
 
 
+@variants.wrong("xavier_uniform", "NumPy's global generator seeded from rng, then drawn from",
+                hint="global random state")
+def xavier_uniform_global_seeded_from_rng(fan_in, fan_out, rng):
+    np.random.seed(int(rng.integers(2**31)))
+    a = np.sqrt(6.0 / (fan_in + fan_out))
+    return np.random.uniform(-a, a, size=(fan_in, fan_out))
+
+
 @variants.wrong("xavier_uniform", "shape (fan_out, fan_in)")
 def xavier_uniform_transposed(fan_in, fan_out, rng):
     a = np.sqrt(6.0 / (fan_in + fan_out))
@@ -266,6 +288,21 @@ def he_normal_global(fan_in, fan_out, rng):
     return np.random.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
 
 
+@variants.wrong("he_normal", "NumPy's global generator seeded from rng, then drawn from",
+                hint="global random state")
+def he_normal_global_seeded_from_rng(fan_in, fan_out, rng):
+    np.random.seed(rng.integers(2**32))
+    return np.random.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+
+
+@variants.wrong("he_normal", "requires Python ints: rejects NumPy integer fans",
+                hint="NumPy integers")
+def he_normal_python_ints_only(fan_in, fan_out, rng):
+    if not (isinstance(fan_in, int) and isinstance(fan_out, int)):
+        raise ValueError("fan_in and fan_out must be integers")
+    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+
+
 @variants.wrong("he_normal", "shape (fan_out, fan_in)")
 def he_normal_transposed(fan_in, fan_out, rng):
     return rng.standard_normal((fan_out, fan_in)) * np.sqrt(2.0 / fan_in)
@@ -306,7 +343,8 @@ def he_normal_columns(fan_in, fan_out, rng):
 # activation_stds
 # --------------------------------------------------------------------------- #
 
-@variants.wrong("activation_stds", "std of the pre-activations h_{l-1} @ W_l")
+@variants.wrong("activation_stds", "std of the pre-activations h_{l-1} @ W_l",
+                hint="pre-activation")
 def activation_stds_pre(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -319,7 +357,7 @@ def activation_stds_pre(X, weights, activation):
     return out
 
 
-@variants.wrong("activation_stds", "std over axis 0 (per unit), then averaged")
+@variants.wrong("activation_stds", "std over axis 0 (per unit), then averaged", hint="per unit")
 def activation_stds_axis0(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -331,7 +369,8 @@ def activation_stds_axis0(X, weights, activation):
     return out
 
 
-@variants.wrong("activation_stds", "std over axis 1 (per example), then averaged")
+@variants.wrong("activation_stds", "std over axis 1 (per example), then averaged",
+                hint="per example")
 def activation_stds_axis1(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -356,7 +395,8 @@ def activation_stds_with_input(X, weights, activation):
     return out
 
 
-@variants.wrong("activation_stds", "no activation after the last layer")
+@variants.wrong("activation_stds", "no activation after the last layer",
+                hint="the last one included")
 def activation_stds_linear_last(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -370,7 +410,7 @@ def activation_stds_linear_last(X, weights, activation):
     return out
 
 
-@variants.wrong("activation_stds", "ddof=1 (torch's default std)")
+@variants.wrong("activation_stds", "ddof=1 (torch's default std)", hint="ddof=1")
 def activation_stds_ddof1(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -382,7 +422,7 @@ def activation_stds_ddof1(X, weights, activation):
     return out
 
 
-@variants.wrong("activation_stds", "the variance instead of the std")
+@variants.wrong("activation_stds", "the variance instead of the std", hint="np.var")
 def activation_stds_variance(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -394,7 +434,8 @@ def activation_stds_variance(X, weights, activation):
     return out
 
 
-@variants.wrong("activation_stds", "root mean square instead of the std (no centring)")
+@variants.wrong("activation_stds", "root mean square instead of the std (no centring)",
+                hint="sqrt(mean(h**2))")
 def activation_stds_rms(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -406,7 +447,8 @@ def activation_stds_rms(X, weights, activation):
     return out
 
 
-@variants.wrong("activation_stds", "the mean absolute activation instead of the std")
+@variants.wrong("activation_stds", "the mean absolute activation instead of the std",
+                hint="mean absolute")
 def activation_stds_mean_abs(X, weights, activation):
     acts = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
     if activation not in acts:
@@ -541,7 +583,8 @@ def activation_stds_collect(X, weights, activation):
 # gradient_norms
 # --------------------------------------------------------------------------- #
 
-@variants.wrong("gradient_norms", "the SUM of the losses: no division by N")
+@variants.wrong("gradient_norms", "the SUM of the losses: no division by N",
+                hint="SUM of the losses")
 def gradient_norms_sum(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -565,7 +608,7 @@ def gradient_norms_sum(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "a ReLU on the logits too")
+@variants.wrong("gradient_norms", "a ReLU on the logits too", hint="no ReLU after the last layer")
 def gradient_norms_relu_logits(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -590,7 +633,8 @@ def gradient_norms_relu_logits(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "no ReLU mask in the backward pass")
+@variants.wrong("gradient_norms", "no ReLU mask in the backward pass",
+                hint="goes back through every ReLU")
 def gradient_norms_no_mask(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -614,7 +658,8 @@ def gradient_norms_no_mask(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "ReLU derivative 1 at exactly 0: mask z >= 0")
+@variants.wrong("gradient_norms", "ReLU derivative 1 at exactly 0: mask z >= 0",
+                hint="not (z >= 0)")
 def gradient_norms_mask_ge(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -638,7 +683,8 @@ def gradient_norms_mask_ge(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "the list in backward order: last layer first")
+@variants.wrong("gradient_norms", "the list in backward order: last layer first",
+                hint="FIRST layer")
 def gradient_norms_reversed(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -662,7 +708,7 @@ def gradient_norms_reversed(X, y, weights):
     return norms
 
 
-@variants.wrong("gradient_norms", "squared Frobenius norms")
+@variants.wrong("gradient_norms", "squared Frobenius norms", hint="square ROOT")
 def gradient_norms_squared(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -686,7 +732,8 @@ def gradient_norms_squared(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "spectral norms (np.linalg.norm(dW, 2)) instead of Frobenius")
+@variants.wrong("gradient_norms", "spectral norms (np.linalg.norm(dW, 2)) instead of Frobenius",
+                hint="spectral norm")
 def gradient_norms_spectral(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -710,7 +757,8 @@ def gradient_norms_spectral(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "norms of dL/dz_l (the error signal) instead of dL/dW_l")
+@variants.wrong("gradient_norms", "norms of dL/dz_l (the error signal) instead of dL/dW_l",
+                hint="error signal")
 def gradient_norms_of_delta(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -733,7 +781,8 @@ def gradient_norms_of_delta(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "dW_l = h_l^T delta_l: the layer's output instead of its input")
+@variants.wrong("gradient_norms", "dW_l = h_l^T delta_l: the layer's output instead of its input",
+                hint="INPUT of layer l")
 def gradient_norms_output_activations(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -757,7 +806,8 @@ def gradient_norms_output_activations(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "softmax without the max-shift: nan for huge logits")
+@variants.wrong("gradient_norms", "softmax without the max-shift: nan for huge logits",
+                hint="overflow")
 def gradient_norms_no_shift(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -783,7 +833,8 @@ def gradient_norms_no_shift(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "the one-hot labels forgotten: delta_L = softmax / N")
+@variants.wrong("gradient_norms", "the one-hot labels forgotten: delta_L = softmax / N",
+                hint="one-hot labels")
 def gradient_norms_no_onehot(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -806,7 +857,7 @@ def gradient_norms_no_onehot(X, y, weights):
     return norms[::-1]
 
 
-@variants.wrong("gradient_norms", "divides by N * C (a mean over every logit)")
+@variants.wrong("gradient_norms", "divides by N * C (a mean over every logit)", hint="not by N*C")
 def gradient_norms_mean_over_classes(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -847,7 +898,8 @@ def gradient_norms_autograd(X, y, weights):
     return [float(torch.linalg.norm(W.grad)) for W in Ws]
 
 
-@variants.wrong("gradient_norms", "checks y < C but lets -1 through")
+@variants.wrong("gradient_norms", "checks y < C but lets -1 through",
+                hint="-1 is a valid NumPy index")
 def gradient_norms_negative_label(X, y, weights):
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
@@ -875,6 +927,57 @@ def gradient_norms_negative_label(X, y, weights):
 def gradient_norms_no_validation(X, y, weights):
     y = np.asarray(y)
     N = X.shape[0]
+    hs, zs, h = [], [], X
+    for l, W in enumerate(weights):
+        hs.append(h)
+        z = h @ W
+        zs.append(z)
+        h = np.maximum(z, 0) if l < len(weights) - 1 else z
+    p = np.exp(zs[-1] - zs[-1].max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(N), y] -= 1
+    delta = p / N
+    norms = []
+    for l in range(len(weights) - 1, -1, -1):
+        norms.append(float(np.linalg.norm(hs[l].T @ delta)))
+        if l:
+            delta = (delta @ weights[l].T) * (zs[l - 1] > 0)
+    return norms[::-1]
+
+
+@variants.wrong("gradient_norms", "the norm of the weight and bias gradients combined (the "
+                "network has no bias)", hint="no biases")
+def gradient_norms_with_bias(X, y, weights):
+    y = np.asarray(y)
+    N, C = X.shape[0], weights[-1].shape[1]
+    if y.shape != (N,) or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("bad labels")
+    hs, zs, h = [], [], X
+    for l, W in enumerate(weights):
+        hs.append(h)
+        z = h @ W
+        zs.append(z)
+        h = np.maximum(z, 0) if l < len(weights) - 1 else z
+    p = np.exp(zs[-1] - zs[-1].max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(N), y] -= 1
+    delta = p / N
+    norms = []
+    for l in range(len(weights) - 1, -1, -1):
+        dW, db = hs[l].T @ delta, delta.sum(axis=0)
+        norms.append(float(np.sqrt(np.sum(dW**2) + np.sum(db**2))))
+        if l:
+            delta = (delta @ weights[l].T) * (zs[l - 1] > 0)
+    return norms[::-1]
+
+
+@variants.wrong("gradient_norms", "y checked by its length only: a column (N, 1) of labels passes",
+                hint="shape (N,)")
+def gradient_norms_length_only(X, y, weights):
+    y = np.asarray(y)
+    N, C = X.shape[0], weights[-1].shape[1]
+    if len(y) != N or np.any(y < 0) or np.any(y >= C):
+        raise ValueError("bad labels")
     hs, zs, h = [], [], X
     for l, W in enumerate(weights):
         hs.append(h)
@@ -951,7 +1054,7 @@ def gradient_norms_logsumexp(X, y, weights):
     from scipy.special import logsumexp
     y = np.asarray(y)
     N, C = X.shape[0], weights[-1].shape[1]
-    if len(y) != N or not np.all((0 <= y) & (y < C)):
+    if y.shape != (N,) or not np.all((0 <= y) & (y < C)):
         raise ValueError("y does not match")
     acts, pre = [X], []
     for l, W in enumerate(weights):

@@ -23,7 +23,8 @@ class Adam:
 # SGD
 # --------------------------------------------------------------------------- #
 
-@variants.wrong("SGD", "dampened momentum: b = mu b + (1 - mu) g from b = 0")
+@variants.wrong("SGD", "dampened momentum: b = mu b + (1 - mu) g from b = 0",
+                hint="started at zero")
 class SGD_dampened:
     def __init__(self, lr, momentum=0.0):
         if lr < 0 or momentum < 0:
@@ -37,7 +38,8 @@ class SGD_dampened:
             p -= self.lr * b
 
 
-@variants.wrong("SGD", "torch's dampening = momentum: b = g first, then b = mu b + (1 - mu) g")
+@variants.wrong("SGD", "torch's dampening = momentum: b = g first, then b = mu b + (1 - mu) g",
+                hint="torch's dampening")
 class SGD_torch_dampening:
     def __init__(self, lr, momentum=0.0):
         if lr < 0 or momentum < 0:
@@ -71,7 +73,8 @@ class SGD_lagged:
             self.state[k] = self.momentum * b + grads[k]
 
 
-@variants.wrong("SGD", "first step counts the gradient twice: b = g, then also b = mu b + g")
+@variants.wrong("SGD", "first step counts the gradient twice: b = g, then also b = mu b + g",
+                hint="(1 + mu) times")
 class SGD_first_twice:
     def __init__(self, lr, momentum=0.0):
         if lr < 0 or momentum < 0:
@@ -86,7 +89,7 @@ class SGD_first_twice:
             p -= self.lr * self.state[k]
 
 
-@variants.wrong("SGD", "Nesterov momentum instead of heavy ball")
+@variants.wrong("SGD", "Nesterov momentum instead of heavy ball", hint="Nesterov")
 class SGD_nesterov:
     def __init__(self, lr, momentum=0.0):
         if lr < 0 or momentum < 0:
@@ -100,7 +103,7 @@ class SGD_nesterov:
             p -= self.lr * (g + self.momentum * self.state[k])
 
 
-@variants.wrong("SGD", "momentum ignored")
+@variants.wrong("SGD", "momentum ignored", hint="the momentum is ignored")
 class SGD_no_momentum:
     def __init__(self, lr, momentum=0.0):
         if lr < 0 or momentum < 0:
@@ -144,7 +147,7 @@ class SGD_aliased_buffer:
             p -= self.lr * self.state[k]
 
 
-@variants.wrong("SGD", "state in a class attribute: shared by every SGD")
+@variants.wrong("SGD", "state in a class attribute: shared by every SGD", hint="class attribute")
 class SGD_class_state:
     state = {}
 
@@ -158,6 +161,37 @@ class SGD_class_state:
             g = grads[k]
             self.state[k] = g.copy() if k not in self.state else self.momentum * self.state[k] + g
             p -= self.lr * self.state[k]
+
+
+@variants.wrong("SGD", "state keyed by id(p): lost when the same parameter comes in a new array",
+                hint="id(p)")
+class SGD_id_state:
+    def __init__(self, lr, momentum=0.0):
+        if lr < 0 or momentum < 0:
+            raise ValueError("lr and momentum must be >= 0")
+        self.lr, self.momentum, self.state = lr, momentum, {}
+
+    def step(self, params, grads):
+        for k, p in params.items():
+            g, key = grads[k], id(p)
+            self.state[key] = g.copy() if key not in self.state else self.momentum * self.state[key] + g
+            p -= self.lr * self.state[key]
+
+
+@variants.wrong("SGD", "rejects lr = 0 (lr <= 0), which torch accepts", hint="0 is a valid lr")
+class SGD_rejects_zero_lr:
+    def __init__(self, lr, momentum=0.0):
+        if lr <= 0 or momentum < 0:
+            raise ValueError("lr must be > 0 and momentum >= 0")
+        self.lr, self.momentum, self.state = lr, momentum, {}
+
+    def step(self, params, grads):
+        for k, p in params.items():
+            g = grads[k]
+            if self.momentum:
+                self.state[k] = g.copy() if k not in self.state else self.momentum * self.state[k] + g
+                g = self.state[k]
+            p -= self.lr * g
 
 
 @variants.wrong("SGD", "one buffer keyed by shape, shared by parameters of the same shape")
@@ -300,7 +334,7 @@ class RMSprop_eps_inside:
             p -= self.lr * g / np.sqrt(v + self.eps)
 
 
-@variants.wrong("RMSprop", "v started at g**2 instead of 0")
+@variants.wrong("RMSprop", "v started at g**2 instead of 0", hint="v starts at zeros")
 class RMSprop_v_starts_at_g2:
     def __init__(self, lr=0.01, alpha=0.99, eps=1e-8):
         if lr < 0 or alpha < 0 or eps < 0:
@@ -332,7 +366,7 @@ class RMSprop_alpha_swapped:
             p -= self.lr * g / (np.sqrt(v) + self.eps)
 
 
-@variants.wrong("RMSprop", "Adam-style bias correction of v")
+@variants.wrong("RMSprop", "Adam-style bias correction of v", hint="RMSprop has no bias correction")
 class RMSprop_bias_corrected:
     def __init__(self, lr=0.01, alpha=0.99, eps=1e-8):
         if lr < 0 or alpha < 0 or eps < 0:
@@ -417,6 +451,22 @@ class RMSprop_default_alpha:
     def __init__(self, lr=0.01, alpha=0.9, eps=1e-8):
         if lr < 0 or alpha < 0 or eps < 0:
             raise ValueError("hyperparameters must be >= 0")
+        self.lr, self.alpha, self.eps, self.state = lr, alpha, eps, {}
+
+    def step(self, params, grads):
+        for k, p in params.items():
+            g = grads[k]
+            v = self.alpha * self.state.get(k, 0.0) + (1 - self.alpha) * g**2
+            self.state[k] = v
+            p -= self.lr * g / (np.sqrt(v) + self.eps)
+
+
+@variants.wrong("RMSprop", "rejects alpha = 0 (0 < alpha), which torch accepts",
+                hint="0 is a valid alpha")
+class RMSprop_rejects_zero_alpha:
+    def __init__(self, lr=0.01, alpha=0.99, eps=1e-8):
+        if lr < 0 or not alpha > 0 or eps < 0:
+            raise ValueError("bad hyperparameter")
         self.lr, self.alpha, self.eps, self.state = lr, alpha, eps, {}
 
     def step(self, params, grads):
@@ -570,7 +620,8 @@ class Adam_only_v:
             p -= self.lr * m / (np.sqrt(v / (1 - b2**t)) + self.eps)
 
 
-@variants.wrong("Adam", "t starts at 0 in the correction (divides by zero on the first step)")
+@variants.wrong("Adam", "t starts at 0 in the correction (divides by zero on the first step)",
+                hint="t must be 1 on the first step")
 class Adam_t_from_zero:
     def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
         if lr < 0 or eps < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
@@ -692,7 +743,7 @@ class Adam_betas_swapped:
             p -= self.lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + self.eps)
 
 
-@variants.wrong("Adam", "state in a class attribute")
+@variants.wrong("Adam", "state in a class attribute", hint="class attribute")
 class Adam_class_state:
     state = {}
 
@@ -700,6 +751,41 @@ class Adam_class_state:
         if lr < 0 or eps < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
             raise ValueError("bad hyperparameter")
         self.lr, self.betas, self.eps = lr, betas, eps
+
+    def step(self, params, grads):
+        b1, b2 = self.betas
+        for k, p in params.items():
+            g = grads[k]
+            t, m, v = self.state.get(k, (0, 0.0, 0.0))
+            t, m, v = t + 1, b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g**2
+            self.state[k] = (t, m, v)
+            p -= self.lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + self.eps)
+
+
+@variants.wrong("Adam", "state keyed by id(p): lost when the same parameter comes in a new array",
+                hint="id(p)")
+class Adam_id_state:
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+        if lr < 0 or eps < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
+            raise ValueError("bad hyperparameter")
+        self.lr, self.betas, self.eps, self.state = lr, betas, eps, {}
+
+    def step(self, params, grads):
+        b1, b2 = self.betas
+        for k, p in params.items():
+            g = grads[k]
+            t, m, v = self.state.get(id(p), (0, 0.0, 0.0))
+            t, m, v = t + 1, b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g**2
+            self.state[id(p)] = (t, m, v)
+            p -= self.lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + self.eps)
+
+
+@variants.wrong("Adam", "rejects betas of 0 (0 < beta < 1)", hint="each beta may be 0")
+class Adam_rejects_zero_betas:
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+        if lr < 0 or eps < 0 or not (0 < betas[0] < 1 and 0 < betas[1] < 1):
+            raise ValueError("bad hyperparameter")
+        self.lr, self.betas, self.eps, self.state = lr, betas, eps, {}
 
     def step(self, params, grads):
         b1, b2 = self.betas
@@ -1003,6 +1089,21 @@ class AdamW_torch:
 class AdamW_no_wd_check(Adam):
     def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
         super().__init__(lr, betas, eps)
+        self.weight_decay = weight_decay
+
+    def step(self, params, grads):
+        for p in params.values():
+            p *= 1 - self.lr * self.weight_decay
+        super().step(params, grads)
+
+
+@variants.wrong("AdamW", "rejects weight_decay = 0 (plain Adam), which torch accepts",
+                hint="0 is a valid weight_decay")
+class AdamW_rejects_zero_decay(Adam):
+    def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
+        super().__init__(lr, betas, eps)
+        if not weight_decay > 0:
+            raise ValueError("weight_decay must be > 0")
         self.weight_decay = weight_decay
 
     def step(self, params, grads):

@@ -110,7 +110,7 @@ def bn_updates_in_eval(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5
     return gamma * xhat + beta, (xhat, gamma, inv_std)
 
 
-@variants.wrong("batchnorm_forward", "eps outside the square root")
+@variants.wrong("batchnorm_forward", "eps outside the square root", hint="under the square root")
 def bn_eps_outside(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     if train:
         n = x.shape[0]
@@ -124,7 +124,8 @@ def bn_eps_outside(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, gamma, inv_std)
 
 
-@variants.wrong("batchnorm_forward", "ignores the eps and momentum arguments (torch's defaults hard-coded)")
+@variants.wrong("batchnorm_forward", "ignores the eps and momentum arguments (torch's defaults "
+                "hard-coded)", hint="use the momentum argument")
 def bn_hardcoded_defaults(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     momentum, eps = 0.1, 1e-5
     if train:
@@ -139,7 +140,8 @@ def bn_hardcoded_defaults(x, gamma, beta, state, train=True, momentum=0.1, eps=1
     return gamma * xhat + beta, (xhat, gamma, inv_std)
 
 
-@variants.wrong("batchnorm_forward", "normalises each example over its features (axis 1)")
+@variants.wrong("batchnorm_forward", "normalises each example over its features (axis 1)",
+                hint="not every example (row, axis=1)")
 def bn_wrong_axis(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     if train:
         n = x.shape[0]
@@ -154,7 +156,7 @@ def bn_wrong_axis(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, gamma, inv_std)
 
 
-@variants.wrong("batchnorm_forward", "gamma and beta swapped")
+@variants.wrong("batchnorm_forward", "gamma and beta swapped", hint="gamma scales, beta shifts")
 def bn_gamma_beta_swapped(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     if train:
         n = x.shape[0]
@@ -168,7 +170,8 @@ def bn_gamma_beta_swapped(x, gamma, beta, state, train=True, momentum=0.1, eps=1
     return beta * xhat + gamma, (xhat, gamma, inv_std)
 
 
-@variants.wrong("batchnorm_forward", "the old running value does not decay (old + momentum * batch)")
+@variants.wrong("batchnorm_forward", "the old running value does not decay (old + momentum * batch)",
+                hint="the old value decays too")
 def bn_no_decay(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     if train:
         n = x.shape[0]
@@ -197,7 +200,8 @@ def bn_no_eps_in_eval(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5)
     return gamma * xhat + beta, (xhat, gamma, inv_std)
 
 
-@variants.wrong("batchnorm_forward", "in training, normalises with the freshly updated running statistics")
+@variants.wrong("batchnorm_forward", "in training, normalises with the freshly updated running "
+                "statistics", hint="statistics of the BATCH")
 def bn_running_stats_in_training(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     if train:
         n = x.shape[0]
@@ -210,7 +214,8 @@ def bn_running_stats_in_training(x, gamma, beta, state, train=True, momentum=0.1
     return gamma * xhat + beta, (xhat, gamma, inv_std)
 
 
-@variants.wrong("batchnorm_forward", "running statistics stored with keepdims, shape (1, D)")
+@variants.wrong("batchnorm_forward", "running statistics stored with keepdims, shape (1, D)",
+                hint="keep the shape (D,)")
 def bn_keepdims_state(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     if train:
         n = x.shape[0]
@@ -251,6 +256,73 @@ def bn_torch(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     mu, var = (x.mean(axis=0), x.var(axis=0)) if train else (rm.numpy(), rv.numpy())
     inv_std = 1 / np.sqrt(var + eps)
     return out, ((x - mu) * inv_std, gamma, inv_std)
+
+
+@variants.wrong("batchnorm_forward", "raises ValueError for a constant feature (var == 0 tested "
+                "exactly)", hint="constant over the batch is valid")
+def bn_rejects_constant_feature(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    if train:
+        N = x.shape[0]
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        if np.any(var == 0):
+            raise ValueError("a feature has zero variance: it cannot be normalised")
+        state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
+        state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * N / (N - 1)
+    else:
+        mu, var = state["running_mean"], state["running_var"]
+    inv_std = 1 / np.sqrt(var + eps)
+    xhat = (x - mu) * inv_std
+    return gamma * xhat + beta, (xhat, gamma, inv_std)
+
+
+@variants.wrong("batchnorm_forward", "a constant feature (var == 0 exactly) set to 0 instead of "
+                "beta", hint="constant over the batch is normalised like any other")
+def bn_constant_feature_zero(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    if train:
+        N = x.shape[0]
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
+        state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * N / (N - 1)
+    else:
+        mu, var = state["running_mean"], state["running_var"]
+    inv_std = 1 / np.sqrt(var + eps)
+    xhat = (x - mu) * inv_std
+    out = np.where(var == 0, 0.0, gamma * xhat + beta)      # "nothing to normalise"
+    return out, (xhat, gamma, inv_std)
+
+
+@variants.wrong("batchnorm_forward", "rejects a state with other entries than the two statistics",
+                hint="state may hold other entries")
+def bn_rejects_extra_keys(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    if set(state) != {"running_mean", "running_var"}:
+        raise ValueError("state must hold exactly running_mean and running_var")
+    if train:
+        N = x.shape[0]
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
+        state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * N / (N - 1)
+    else:
+        mu, var = state["running_mean"], state["running_var"]
+    inv_std = 1 / np.sqrt(var + eps)
+    xhat = (x - mu) * inv_std
+    return gamma * xhat + beta, (xhat, gamma, inv_std)
+
+
+@variants.wrong("batchnorm_forward", "rebuilds state from the two statistics (drops the other "
+                "entries)", hint="do not add, remove or rename keys")
+def bn_drops_extra_keys(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    if train:
+        N = x.shape[0]
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        new = {"running_mean": (1 - momentum) * state["running_mean"] + momentum * mu,
+               "running_var": (1 - momentum) * state["running_var"] + momentum * var * N / (N - 1)}
+        state.clear()
+        state.update(new)
+    else:
+        mu, var = state["running_mean"], state["running_var"]
+    inv_std = 1 / np.sqrt(var + eps)
+    xhat = (x - mu) * inv_std
+    return gamma * xhat + beta, (xhat, gamma, inv_std)
 
 
 @variants.correct("batchnorm_forward", "stores new arrays in the dict instead of updating them in place")
@@ -339,6 +411,21 @@ def bn_state_update(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
     return gamma * d * inv_std + beta, (d * inv_std, gamma, inv_std)
 
 
+@variants.correct("batchnorm_forward", "a constant feature found with var == 0 and given xhat = 0 "
+                  "(the formula's value anyway)")
+def bn_constant_feature_special_case(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    if train:
+        N = x.shape[0]
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
+        state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * N / (N - 1)
+    else:
+        mu, var = state["running_mean"], state["running_var"]
+    inv_std = np.where(var == 0, 0.0, 1 / np.sqrt(var + eps))
+    xhat = (x - mu) * inv_std
+    return gamma * xhat + beta, (xhat, gamma, 1 / np.sqrt(var + eps))
+
+
 # --------------------------------------------------------------------------- #
 # batchnorm_backward (the solution's cache is (xhat, gamma, inv_std))
 # --------------------------------------------------------------------------- #
@@ -406,13 +493,17 @@ def bn_back_dgamma_mean(dout, cache):
     return dx, np.mean(dout * xhat, axis=0), dout.sum(axis=0)
 
 
-@variants.wrong(("batchnorm_forward", "batchnorm_backward"), "dgamma = sum(dout * x), the raw input")
+@variants.wrong(("batchnorm_forward", "batchnorm_backward"), "dgamma = sum(dout * x), the raw input",
+                hint="the NORMALISED input")
 def bn_dgamma_raw_x():
     def forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
         n = x.shape[0]
-        mu, var = x.mean(axis=0), x.var(axis=0)
-        state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
-        state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * n / (n - 1)
+        if train:
+            mu, var = x.mean(axis=0), x.var(axis=0)
+            state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
+            state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * n / (n - 1)
+        else:
+            mu, var = state["running_mean"], state["running_var"]
         inv_std = 1 / np.sqrt(var + eps)
         xhat = (x - mu) * inv_std
         return gamma * xhat + beta, (x, xhat, gamma, inv_std)
@@ -426,13 +517,17 @@ def bn_dgamma_raw_x():
     return forward, backward
 
 
-@variants.wrong(("batchnorm_forward", "batchnorm_backward"), "the backward pass forgets eps")
+@variants.wrong(("batchnorm_forward", "batchnorm_backward"), "the backward pass forgets eps",
+                hint="keep eps")
 def bn_backward_no_eps():
     def forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
         n = x.shape[0]
-        mu, var = x.mean(axis=0), x.var(axis=0)
-        state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
-        state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * n / (n - 1)
+        if train:
+            mu, var = x.mean(axis=0), x.var(axis=0)
+            state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
+            state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * n / (n - 1)
+        else:
+            mu, var = state["running_mean"], state["running_var"]
         xhat = (x - mu) / np.sqrt(var + eps)
         return gamma * xhat + beta, (x, mu, var, gamma)
 
@@ -447,13 +542,17 @@ def bn_backward_no_eps():
     return forward, backward
 
 
-@variants.wrong(("batchnorm_forward", "batchnorm_backward"), "torch autograd computes the backward pass")
+@variants.wrong(("batchnorm_forward", "batchnorm_backward"), "torch autograd computes the backward pass",
+                hint="does this exercise for you")
 def bn_backward_autograd():
     def forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
         n = x.shape[0]
-        mu, var = x.mean(axis=0), x.var(axis=0)
-        state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
-        state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * n / (n - 1)
+        if train:
+            mu, var = x.mean(axis=0), x.var(axis=0)
+            state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mu
+            state["running_var"] = (1 - momentum) * state["running_var"] + momentum * var * n / (n - 1)
+        else:
+            mu, var = state["running_mean"], state["running_var"]
         xhat = (x - mu) / np.sqrt(var + eps)
         return gamma * xhat + beta, (x, gamma, beta, eps)
 
@@ -535,7 +634,8 @@ def bn_staged():
 # dropout_forward (the solution's cache is (mask, p), mask None in evaluation)
 # --------------------------------------------------------------------------- #
 
-@variants.wrong("dropout_forward", "p taken as the probability of keeping a unit")
+@variants.wrong("dropout_forward", "p taken as the probability of keeping a unit",
+                hint="probability of DROPPING")
 def drop_p_is_keep(x, p, train=True, rng=None):
     if not 0 <= p < 1:
         raise ValueError("p must be in [0, 1)")
@@ -604,7 +704,30 @@ def drop_global_random(x, p, train=True, rng=None):
     return x * mask / (1 - p), (mask, p)
 
 
-@variants.wrong("dropout_forward", "one mask per column, shared by every row")
+@variants.wrong("dropout_forward", "NumPy's global generator seeded from rng, then drawn from",
+                hint="global random state")
+def drop_global_seeded_from_rng(x, p, train=True, rng=None):
+    if not 0 <= p < 1:
+        raise ValueError("p must be in [0, 1)")
+    if not train:
+        return x.copy(), (None, p)
+    np.random.seed(int(rng.integers(2**31)))
+    mask = np.random.rand(*x.shape) >= p
+    return x * mask / (1 - p), (mask, p)
+
+
+@variants.wrong("dropout_forward", "validates p only in training", hint="validate p in evaluation too")
+def drop_validates_in_training_only(x, p, train=True, rng=None):
+    if not train:
+        return x.copy(), (None, p)
+    if not 0 <= p < 1:
+        raise ValueError("p must be in [0, 1)")
+    mask = rng.random(x.shape) >= p
+    return x * mask / (1 - p), (mask, p)
+
+
+@variants.wrong("dropout_forward", "one mask per column, shared by every row",
+                hint="not one per column shared by every row")
 def drop_mask_per_column(x, p, train=True, rng=None):
     if not 0 <= p < 1:
         raise ValueError("p must be in [0, 1)")
@@ -614,7 +737,8 @@ def drop_mask_per_column(x, p, train=True, rng=None):
     return x * mask / (1 - p), (mask, p)
 
 
-@variants.wrong("dropout_forward", "one mask per row, shared by every column")
+@variants.wrong("dropout_forward", "one mask per row, shared by every column",
+                hint="not one per row shared by every column")
 def drop_mask_per_row(x, p, train=True, rng=None):
     if not 0 <= p < 1:
         raise ValueError("p must be in [0, 1)")
@@ -625,7 +749,7 @@ def drop_mask_per_row(x, p, train=True, rng=None):
     return x * mask / (1 - p), (mask, p)
 
 
-@variants.wrong("dropout_forward", "scales the survivors by 1/p")
+@variants.wrong("dropout_forward", "scales the survivors by 1/p", hint="not 1 / p")
 def drop_scale_one_over_p(x, p, train=True, rng=None):
     if not 0 <= p < 1:
         raise ValueError("p must be in [0, 1)")
@@ -658,7 +782,7 @@ def drop_in_place(x, p, train=True, rng=None):
     return x, (mask, p)
 
 
-@variants.wrong("dropout_forward", "rejects p = 0")
+@variants.wrong("dropout_forward", "rejects p = 0", hint="p = 0 is a valid probability")
 def drop_rejects_zero(x, p, train=True, rng=None):
     if not 0 < p < 1:
         raise ValueError("p must be in (0, 1)")
@@ -755,7 +879,7 @@ def drop_back_no_scaling(dout, cache):
     return dout.copy() if mask is None else dout * mask
 
 
-@variants.wrong("dropout_backward", "ignores the mask")
+@variants.wrong("dropout_backward", "ignores the mask", hint="apply the mask")
 def drop_back_no_mask(dout, cache):
     mask, p = cache
     return dout.copy() if mask is None else dout / (1 - p)
@@ -779,7 +903,8 @@ def drop_back_scales_in_eval(dout, cache):
     return dout / (1 - p) if mask is None else dout * mask / (1 - p)
 
 
-@variants.wrong(("dropout_forward", "dropout_backward"), "the backward pass draws a new mask from the cached rng")
+@variants.wrong(("dropout_forward", "dropout_backward"), "the backward pass draws a new mask from "
+                "the cached rng", hint="never draw a new one")
 def drop_back_new_mask():
     def forward(x, p, train=True, rng=None):
         if not 0 <= p < 1:
@@ -798,7 +923,8 @@ def drop_back_new_mask():
     return forward, backward
 
 
-@variants.wrong(("dropout_forward", "dropout_backward"), "the backward pass draws a new mask from a fresh generator")
+@variants.wrong(("dropout_forward", "dropout_backward"), "the backward pass draws a new mask from "
+                "a fresh generator", hint="never draw a new one")
 def drop_back_fresh_generator():
     def forward(x, p, train=True, rng=None):
         if not 0 <= p < 1:
@@ -813,6 +939,27 @@ def drop_back_fresh_generator():
         if not train:
             return dout.copy()
         return dout * (np.random.default_rng().random(dout.shape) >= p) / (1 - p)
+
+    return forward, backward
+
+
+@variants.wrong(("dropout_forward", "dropout_backward"), "the backward pass rebuilds the mask from "
+                "out != 0 (wrong where a kept input was 0, as after a ReLU)",
+                hint="cannot be rebuilt from out != 0")
+def drop_back_mask_from_out():
+    def forward(x, p, train=True, rng=None):
+        if not 0 <= p < 1:
+            raise ValueError("p must be in [0, 1)")
+        if not train:
+            return x.copy(), (None, p)
+        out = x * (rng.random(x.shape) >= p) / (1 - p)
+        return out, (out, p)
+
+    def backward(dout, cache):
+        out, p = cache
+        if out is None:
+            return dout.copy()
+        return dout * (out != 0) / (1 - p)
 
     return forward, backward
 
