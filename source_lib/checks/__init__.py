@@ -683,9 +683,8 @@ class LocalRunner(Runner):
                     or getattr(value, "__module__", None) != "__main__":
                 continue
             seen.add(name)
-            try:
-                source = textwrap.dedent(inspect.getsource(value))
-            except (OSError, TypeError):
+            source = _source_of(value)
+            if source is None:
                 continue
             sources.append(source)
             todo += [n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)]
@@ -701,6 +700,30 @@ class LocalRunner(Runner):
             mine = getattr(self.reading, key)
             for name, found in getattr(reading, key).items():
                 mine[name] = list(dict.fromkeys(mine.get(name, []) + found))
+
+
+def _source_of(obj):
+    """The top-level statement of the notebook that defines a function or class (a nested
+    function is read with the function that makes it, as grading reads the cell), from the
+    cell's lines that IPython keeps; None if they are not there."""
+    import linecache
+
+    if inspect.isfunction(obj):
+        codes = [obj.__code__]
+    else:   # a class: the cell that defines one of its methods
+        codes = [getattr(getattr(v, "__func__", getattr(v, "fget", v)), "__code__", None)
+                 for v in vars(obj).values()]
+    for code in filter(None, codes):
+        text = "".join(linecache.getlines(code.co_filename))
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            if start <= code.co_firstlineno <= node.end_lineno:
+                return "\n".join(text.splitlines()[start - 1:node.end_lineno])
+    return None
 
 
 def _alarm(seconds, label):

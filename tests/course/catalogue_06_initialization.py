@@ -544,7 +544,8 @@ def activation_stds_array(X, weights, activation):
     return stds
 
 
-@variants.correct("activation_stds", "torch tensors with torch.relu / torch.tanh and std(correction=0)")
+@variants.wrong("activation_stds", "torch tensors with torch.relu / torch.tanh and std(correction=0): a module this exercise may not import",
+                hint="which this exercise may not use")
 def activation_stds_torch_tensors(X, weights, activation):
     funcs = {"relu": torch.relu, "tanh": torch.tanh, "linear": lambda t: t}
     if activation not in funcs:
@@ -996,7 +997,8 @@ def gradient_norms_length_only(X, y, weights):
     return norms[::-1]
 
 
-@variants.correct("gradient_norms", "one-hot matrix, scipy's softmax, sqrt(sum(dW**2))")
+@variants.wrong("gradient_norms", "one-hot matrix, scipy's softmax, sqrt(sum(dW**2)): a module this exercise may not import",
+                hint="which this exercise may not use")
 def gradient_norms_onehot(X, y, weights):
     from scipy.special import softmax
     y = np.asarray(y)
@@ -1049,7 +1051,8 @@ def gradient_norms_per_example(X, y, weights):
     return [float(np.linalg.norm(g)) for g in grads]
 
 
-@variants.correct("gradient_norms", "log-sum-exp via scipy, a 1-D array of norms")
+@variants.wrong("gradient_norms", "log-sum-exp via scipy, a 1-D array of norms: a module this exercise may not import",
+                hint="which this exercise may not use")
 def gradient_norms_logsumexp(X, y, weights):
     from scipy.special import logsumexp
     y = np.asarray(y)

@@ -543,7 +543,7 @@ def bn_backward_no_eps():
 
 
 @variants.wrong(("batchnorm_forward", "batchnorm_backward"), "torch autograd computes the backward pass",
-                hint="does this exercise for you")
+                hint="which this exercise may not use")
 def bn_backward_autograd():
     def forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
         n = x.shape[0]

@@ -312,7 +312,8 @@ def fit_ridge_dual(Phi, y, l2):
     return a, float(np.mean(y - Phi @ a))
 
 
-@variants.correct("fit_ridge", "scipy.linalg.solve with assume_a='pos', and d from the residual mean")
+@variants.wrong("fit_ridge", "scipy.linalg.solve with assume_a='pos', and d from the residual mean: a module this exercise may not import",
+                hint="which this exercise may not use")
 def fit_ridge_scipy(Phi, y, l2):
     import scipy.linalg
     Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)

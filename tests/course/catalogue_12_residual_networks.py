@@ -167,7 +167,8 @@ def block_loop(x, W1, b1, W2, b2):
     return out
 
 
-@variants.correct("residual_block", "torch operations on tensors, converted back")
+@variants.wrong("residual_block", "torch operations on tensors, converted back: a module this exercise may not import",
+                hint="which this exercise may not use")
 def block_torch(x, W1, b1, W2, b2):
     t = [torch.as_tensor(np.asarray(a, dtype=float)) for a in (x, W1, b1, W2, b2)]
     x_, W1_, b1_, W2_, b2_ = t
