@@ -57,7 +57,7 @@ def test_every_lesson_has_a_quiz_and_fair_points(lesson):
     assert 5 <= len(lesson.questions) <= 8, f"{lesson.name}: a quiz has 5-8 questions"
     assert len({q.id for q in lesson.questions}) == len(lesson.questions)
     for q in lesson.questions:
-        assert q.why and q.correct(q.answer)
+        assert q.why and q.answer is not None and q.correct(q.answer, q.answer)
     for name, ex in lesson.exercises.items():
         assert "values" in ex.parts, f"{lesson.name}/{name} has no values part"
         if "errors" in ex.parts:
