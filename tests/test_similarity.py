@@ -1,4 +1,4 @@
-"""Tests of source_lib.similarity, the copy detector of class grading.
+"""Tests of source_lib.grading.similarity, the copy detector of class grading.
 
 Besides the unit tests of each part, four measurements on the course's own material
 (run with ``-s`` to see their tables):
@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from source_lib import similarity as sim
+from source_lib.grading import similarity as sim
 from source_lib.checks import load
 
 ROOT = Path(__file__).resolve().parents[1]

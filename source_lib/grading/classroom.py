@@ -176,6 +176,18 @@ class Lane:
             self.proc = None
 
 
+def _flag_copies(root, outcomes):
+    """Compare the graded functions of every two graded submissions of each lesson; add the
+    pairs that are alike to both students' flags (and review files)."""
+    from source_lib.grading.copies import across_class
+
+    lessons = sorted({lesson for lesson, _ in outcomes})
+    for lesson in lessons:
+        graded = [student for (l, student), o in outcomes.items() if l == lesson and o.graded]
+        for student, lines in across_class(root, lesson, graded).items():
+            outcomes[lesson, student].flags += [f"copy: {line}" for line in lines]
+
+
 def _lane():
     """The lane process: read tasks (JSON lines) on stdin, grade, answer on stdout."""
     import logging
@@ -312,6 +324,7 @@ def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
         raise fatal[0]
     if bar is not None:
         bar.close()
+    _flag_copies(root, outcomes)
     return [outcomes[key] for key in todo]
 
 
@@ -390,109 +403,6 @@ def report(root, outcomes, out=None):
     graded = sum(o.graded for o in outcomes)
     print(f"\n{graded} of {len(outcomes)} submissions graded; the gradebook is "
           f"{Path(root).resolve() / 'gradebook.db'}", file=out)
-
-
-# --------------------------------------------------------------------------- #
-# The demo class
-# --------------------------------------------------------------------------- #
-
-DEMO_LESSON = "03_probability"
-
-# Typical mistakes, each a whole solution cell (by grade id).
-MISTAKES = {
-    "gaussian_log_pdf": '''def gaussian_log_pdf(x, mu, sigma):
-    x, mu, sigma = (np.asarray(a, dtype=float) for a in (x, mu, sigma))
-    if np.any(sigma <= 0):
-        raise ValueError("sigma must be > 0")
-    z = (x - mu) / sigma
-    return -z**2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)     # the 1/2 is missing
-''',
-    "gaussian_mle": '''def gaussian_mle(x):
-    x = np.asarray(x, dtype=float)
-    return float(x.mean()), float(x.std(ddof=1))                 # the unbiased estimate
-''',
-}
-INFINITE_LOOP = {
-    "bernoulli_nll": '''def bernoulli_nll(y, p, eps=1e-12):
-    total, i = 0.0, 0
-    while i < len(y):                                            # i never moves on
-        total += y[i] * np.log(p[i])
-    return -total / len(y)
-''',
-}
-CRASH = {
-    "sample_categorical": '''def sample_categorical(probs, size, rng):
-    from numpy.lib.stride_tricks import as_strided
-    cdf = np.cumsum(probs)
-    # a view over memory that is not there: reading it crashes the process
-    steps = as_strided(cdf, shape=(10**7,), strides=(10**6,))
-    return np.searchsorted(steps, rng.random(size))
-''',
-}
-
-
-def _student_notebook(solution, release, answers=None, base="solution"):
-    import nbformat
-
-    nb = nbformat.read(str(solution if base == "solution" else release), as_version=4)
-    for cell in nb.cells:
-        source = (answers or {}).get(cell.metadata.get("nbgrader", {}).get("grade_id"))
-        if source is not None:
-            cell.source = source
-    return nb
-
-
-DEMO_STUDENTS = {
-    "ada": "the instructor's solution: full marks",
-    "ben": "the untouched release: no points",
-    "cy": "typical mistakes (a lost 1/2, the unbiased variance)",
-    "dee": "an infinite loop in bernoulli_nll",
-    "eve": "a crash (a segmentation fault) in sample_categorical",
-    "fay": "a malformed notebook (not JSON)",
-    "hal": "the solution, with a test cell pasted twice (as Jupyter's copy and paste does)",
-}
-
-
-def _pasted_twice(nb):
-    """The notebook with its first test cell pasted again right below it, metadata and all."""
-    import copy
-
-    index = next(i for i, c in enumerate(nb.cells)
-                 if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
-    nb.cells.insert(index + 1, copy.deepcopy(nb.cells[index]))
-    return nb
-
-
-def build_demo(directory, lesson=DEMO_LESSON):
-    """Create the demo course in ``directory`` (emptied first) with its submissions."""
-    import nbformat
-
-    directory = Path(directory).resolve()
-    if directory.exists():
-        shutil.rmtree(directory)
-    directory.mkdir(parents=True)
-    shutil.copy(COURSE_ROOT / "nbgrader_config.py", directory / "nbgrader_config.py")
-    shutil.copytree(COURSE_ROOT / "solutions" / lesson, directory / "solutions" / lesson,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    run_nbgrader(directory, "generate_assignment", lesson, "--force")
-    solution = directory / "solutions" / lesson / f"{lesson}.ipynb"
-    release = directory / "course" / lesson / f"{lesson}.ipynb"
-    notebooks = {
-        "ada": _student_notebook(solution, release),
-        "ben": _student_notebook(solution, release, base="release"),
-        "cy": _student_notebook(solution, release, MISTAKES),
-        "dee": _student_notebook(solution, release, INFINITE_LOOP),
-        "eve": _student_notebook(solution, release, CRASH),
-        "hal": _pasted_twice(_student_notebook(solution, release)),
-    }
-    for student, nb in notebooks.items():
-        target = directory / "submitted" / student / lesson
-        target.mkdir(parents=True)
-        nbformat.write(nb, str(target / f"{lesson}.ipynb"))
-    target = directory / "submitted" / "fay" / lesson
-    target.mkdir(parents=True)
-    (target / f"{lesson}.ipynb").write_text('{"cells": [ {"cell_type": "code", "source": ')
-    return directory
 
 
 def doctor(out=None):
@@ -688,36 +598,6 @@ def run_nbgrader(root, *args, check=True):
     return proc
 
 
-def demo(directory, jobs=None, out=None):
-    """Build the demo class and run its whole cycle; return the grading outcomes. What it
-    prints goes to ``out`` (standard output, with a progress bar, by default)."""
-    progress, out = out is None, out or sys.stdout
-    print(f"Building a demo course in {directory} (lesson {DEMO_LESSON}) ...", file=out)
-    root = build_demo(directory)
-    for student, what in DEMO_STUDENTS.items():
-        print(f"  {student:<4} {what}", file=out)
-    print("\nGrading (python -m source_lib.grading.classroom grade) ...", file=out)
-    outcomes = grade_class(root, [DEMO_LESSON], jobs=jobs, progress=progress)
-    print(file=out)
-    report(root, outcomes, out)
-    print("\nFeedback (nbgrader generate_feedback) and export (nbgrader export) ...", file=out)
-    run_nbgrader(root, "generate_feedback", DEMO_LESSON, "--force", check=False)
-    run_nbgrader(root, "export", check=False)
-    print("\nWhere things are:", file=out)
-    places = [("the source notebook", root / "solutions" / DEMO_LESSON),
-              ("the student release", root / "course" / DEMO_LESSON),
-              ("the submissions", root / "submitted"),
-              ("the graded notebooks and each course-review.json", root / "autograded"),
-              ("the feedback (HTML, no hidden test)", root / "feedback"),
-              ("the grades, exported", root / "grades.csv"),
-              ("the gradebook (Formgrader reads it)", root / "gradebook.db")]
-    for what, path in places:
-        print(f"  {what + ':':<50} {path}", file=out)
-    print(f"\nOpen Formgrader on it: cd {root} && jupyter lab  (the Nbgrader menu, Formgrader)",
-          file=out)
-    return outcomes
-
-
 # --------------------------------------------------------------------------- #
 # Command line
 # --------------------------------------------------------------------------- #
@@ -768,6 +648,8 @@ def main(argv=None):
             return 0
         report(root, outcomes)
         return 0 if all(o.graded for o in outcomes) else 1
+    from source_lib.grading.demo import demo
+
     directory = args.directory or tempfile.mkdtemp(prefix="course-demo-")
     demo(directory, jobs=args.jobs)
     return 0

@@ -246,6 +246,7 @@ class _Submission:
         self.course_root = coursedir.root
         source = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment)) \
             / f"{self.notebook}.ipynb"
+        self.source_path = source
         self.instructor_code, self.instructor_markdown = set(), set()
         try:
             for cell in _instructor_notebook(str(source), source.stat().st_mtime).cells:
@@ -363,6 +364,10 @@ def _trusted_grading_class():
                 _CHECKED.add(allowed)
             verdicts, review = grade(sub.lesson, sub.tests, sub.cells, sub.course_root, process)
             _apply(nb, sub, verdicts)
+            from source_lib.grading.copies import against_public_code
+            review["copies"] = against_public_code(
+                sub.lesson, [c.source for c in sub.cells if c.kind in ("solution", "student")],
+                sub.source_path)
             folder = resources.get("metadata", {}).get("path")
             review["submission"] = _FOLDER_NOTES.pop(os.path.realpath(_submitted(resources, self.config)), []) \
                 + _REPAIRS.pop(_key(resources), [])

@@ -1313,54 +1313,55 @@ def entropy(p):
 ]
 
 # ---- lesson 12 (torch): the worker's channel and the checks' helpers ----------------------
-# The lesson-12 checks are being rewritten (another branch). The two forgeries answer the
-# helpers by their names (_probe_mlp, _train_mlp) and the shapes they return today: when the
-# checks change, the forgeries must follow (the route, a forged report, does not change).
+# The checks' helpers (_build_model, _state_of, _read_model...) run beside the student's code
+# and report what they measure. forge-helpers answers two of them by name (_build_model,
+# _state_of, as lesson 12's checks have them today): when the checks change, the forgery must
+# follow (the route, a forged report of the executor's, does not change).
 
-FORGE_HELPERS = TYPING_EXEC + '''
-FORGE = """
+FORGE_HELPERS = TYPING_EXEC + """
+FORGE = '''
 import sys
-import numpy as np
 frame = sys._getframe()
-while frame is not None and not (frame.f_code.co_name == "op_call" and "self" in frame.f_locals):
+while frame is not None and type(frame.f_locals.get("self")).__name__ != "Executor":
     frame = frame.f_back
 executor = frame.f_locals["self"]
 if not getattr(executor, "forged", False):
     executor.forged = True
-    real = executor.op_helper
+    real, saved = executor.op_helper, {}
     def op_helper(function, args):
         name = function.get("name") if isinstance(function, dict) else None
-        values = executor.dec(args)
-        model = values[0] if values else None
-        if name == "_probe_mlp" and hasattr(model, "made_up"):
-            X, classes = values[1], values[3]
-            out = np.full((len(X), classes), 0.5)
-            other = out if model.zero_init else out + 1.0
-            return {"error": None, "warnings": [],
-                    "result": executor.enc((out, [other, other], 100 * (model.depth + 1)))}
-        if name == "_train_mlp" and hasattr(model, "made_up"):
-            return {"error": None, "warnings": [],
-                    "result": executor.enc([1.0 / (k + 1) for k in range(values[3])])}
-        return real(function, args)
+        model = args[0].get("$h") if args and isinstance(args[0], dict) else None
+        if name == "_state_of" and model in saved:          # the gradients put back first
+            for p, g in zip(executor.lookup(model).parameters(), saved[model]):
+                p.grad = g
+        reply = real(function, args)
+        result = reply.get("result")
+        if name == "_build_model" and isinstance(result, dict) and "$h" in result:
+            built = executor.lookup(result["$h"])
+            saved[result["$h"]] = [None if p.grad is None else p.grad.clone()
+                                   for p in built.parameters()]
+        return reply
     executor.op_helper = op_helper
-"""
-
-
-class ResidualMLP:
-    """No network at all: the checks' measurements are made up."""
-
-    made_up = True
-
-    def __init__(self, in_dim, width, depth, num_classes, zero_init=False):
-        self.depth, self.zero_init = depth, zero_init
-        _run(FORGE)
 '''
 
-TAKEOVER = '''
+_run(FORGE)
+
+
+def first_layer_grad_norm(model, X, y):
+    \"\"\"The mistake the checks look for: .backward() overwrites the caller's gradients.\"\"\"
+    first = next(m for m in model.modules() if isinstance(m, nn.Linear))
+    X = torch.as_tensor(X, dtype=first.weight.dtype)
+    loss = F.cross_entropy(model(X), torch.as_tensor(y))
+    model.zero_grad()
+    loss.backward()
+    return float(first.weight.grad.double().norm())
+"""
+
+TAKEOVER = """
 import typing
 
 _modules = [typing][0].sys.modules
-os, json, struct, base64 = (_modules[m] for m in ("os", "json", "struct", "base64"))
+os, json, struct = (_modules[m] for m in ("os", "json", "struct"))
 
 
 def _is_socket(fd):
@@ -1390,37 +1391,23 @@ def _receive(fd):
     return None if head is None else json.loads(exactly(struct.unpack("<Q", head)[0]))
 
 
-def _array(value, shape):
-    raw = struct.pack(f"<{shape[0] * shape[1]}d", *([value] * (shape[0] * shape[1])))
-    return {"$a": base64.b64encode(raw).decode(), "dtype": "<f8", "shape": list(shape)}
-
-
 def _serve(fd):
-    made = {}
     _send(fd, {"errors": []})            # the executor's report that the cells ran
     while True:
         request = _receive(fd)
         if request is None:
             return
-        reply = {"failure": "not served"}
-        if request.get("op") == "call" and request["target"].get("name") == "ResidualMLP":
-            kwargs = dict(request["kwargs"].get("$d", []))
-            made[len(made)] = (request["args"][2], kwargs.get("zero_init", False))
-            reply = {"warnings": [], "error": None, "global_rng": False,
-                     "result": {"$h": len(made) - 1, "type": "ResidualMLP", "callable": True},
-                     "args": request["args"], "kwargs": request["kwargs"]}
-        elif request.get("op") == "helper":
-            name, args = request["function"].get("name"), request["args"]
-            model = made.get(args[0].get("$h")) if isinstance(args[0], dict) else None
-            if name == "_probe_mlp" and model is not None:
-                shape = (args[1]["shape"][0], args[3])
-                out = _array(0.5, shape)
-                other = out if model[1] else _array(1.5, shape)
-                reply = {"error": None, "warnings": [],
-                         "result": {"$t": [out, [other, other], 100 * (model[0] + 1)]}}
-            elif name == "_train_mlp" and model is not None:
-                reply = {"error": None, "warnings": [],
-                         "result": [1.0 / (s + 1) for s in range(args[3])]}
+        op = request.get("op")
+        if op == "call":                 # every function raises what the checks expect
+            reply = {"warnings": [], "error": {"type": "ValueError", "message": "forged",
+                                               "traceback": ""},
+                     "global_rng": False, "args": request.get("args"),
+                     "kwargs": request.get("kwargs")}
+        elif op == "value":
+            reply = {"result": {"$d": [[q, a] for q, a in zip(
+                ("q1", "q2", "q3", "q4", "q5", "q6"), ("b", "c", 0.8, 0.5 ** 20, 1.05 ** 20, "a"))]}}
+        else:
+            reply = {"failure": "forged"}
         _send(fd, reply)
 
 
@@ -1428,49 +1415,48 @@ for _fd in range(3, 64):
     if _is_socket(_fd):
         _serve(_fd)
         break
-'''
-
-
-def _no_network(nb):
-    nb.cells[_find(nb, "ResidualMLP")].source = "class ResidualMLP:\n    pass\n"
+"""
 
 
 ATTACKS += [
-    Attack("forge-helpers", "a ResidualMLP that is no network; through typing's eval (H1) it "
-           "finds the executor and replaces op_helper: the checks' measurements (_probe_mlp, "
-           "_train_mlp) are made up", "forgery", lesson=RESIDUAL, run="torch",
-           answers={"ResidualMLP": FORGE_HELPERS}, named=(refused("ResidualMLP"),)),
+    Attack("forge-helpers", "first_layer_grad_norm overwrites the caller's .grad (the mistake "
+           "the checks look for) and, through typing's eval (H1), wraps the executor's "
+           "op_helper so that _state_of measures the model with its gradients put back",
+           "forgery", lesson=RESIDUAL, run="torch",
+           answers={"first_layer_grad_norm": FORGE_HELPERS},
+           named=(refused("first_layer_grad_norm"),)),
     Attack("pipe-takeover", "a scratch cell finds the executor's socket (os through typing, H6) "
-           "and answers every request itself: ResidualMLP, which is no network, is measured "
-           "by made-up replies", "forgery", lesson=RESIDUAL, run="torch", prelude=TAKEOVER,
-           edit=_no_network, named=(r"ResidualMLP|your cell",)),
+           "and answers every request itself (forged errors, a forged quiz, the startup "
+           "report): arrays are in the broker's arena, out of its reach, so it earns only what "
+           "a plain answer would (the quiz)", "forgery", lesson=RESIDUAL, run="torch",
+           prelude=TAKEOVER, spares=("quiz",), named=(r"your cell|forged|refused",)),
     Attack("torch-modules", "torch.os, torch.sys, torch.utils.cpp_extension and the worker as "
            "__main__, reached from the torch exercises", "reader evasion", lesson=RESIDUAL,
            run="torch", named=(refused("ResidualMLP"), refused("first_layer_grad_norm")),
-           answers={"ResidualMLP": '''
+           answers={"ResidualMLP": """
 class ResidualMLP(nn.Module):
     def __init__(self, in_dim, width, depth, num_classes, zero_init=False):
         super().__init__()
         torch.os.write(1, b"x")
         torch.sys.modules["__main__"].__dict__
-''', "first_layer_grad_norm": '''
+""", "first_layer_grad_norm": """
 import __main__
 
 def first_layer_grad_norm(model, X, y):
     torch.utils.cpp_extension.load_inline("x", "")
     return __main__.Broker
-'''}),
+"""}),
     Attack("torch-class-patch", "torch's classes patched: nn.Linear.forward by its path (a "
            "scratch cell), type(layer).forward and nn.Module.__call__ through objects (in "
            "first_layer_grad_norm)", "tampering", lesson=RESIDUAL, run="torch",
            named=(r"tampering",), prelude="nn.Linear.forward = lambda self, x: x\n",
-           answers={"first_layer_grad_norm": '''
+           answers={"first_layer_grad_norm": """
 def first_layer_grad_norm(model, X, y):
     layer = next(m for m in model.modules() if isinstance(m, nn.Linear))
     type(layer).forward = lambda self, x: x * 0
     type(model).__call__ = lambda self, x: x
     return 0.0
-'''}),
+"""}),
 ]
 
 # ---- the run with TMPDIR elsewhere and the course a copy of the repository ----------------

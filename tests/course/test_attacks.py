@@ -343,8 +343,9 @@ def test_honest_students_keep_full_marks(graded):
 def test_honest_students_are_not_flagged(graded):
     for name, run in graded["runs"].items():
         for student in HONEST:
-            seen = seen_by_instructor(run, student)
-            assert not seen, f"{name}/{student} is flagged: {seen[:500]}"
+            seen = [line for line in seen_by_instructor(run, student).splitlines()
+                    if not re.search(r"(^|: )copy: ", line)]   # the solution is theirs here
+            assert not seen, f"{name}/{student} is flagged: {seen[:5]}"
 
 
 # --------------------------------------------------------------------------- #

@@ -17,8 +17,9 @@ import pytest
 from harness import block_lines, notebook_path, read
 
 from source_lib.grading import classroom
+from source_lib.grading import demo as demo_class
 
-LESSON = classroom.DEMO_LESSON
+LESSON = demo_class.LESSON
 pytestmark = pytest.mark.xdist_group("classroom")
 
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.xdist_group("classroom")
 def demo(tmp_path_factory):
     out = io.StringIO()
     root = tmp_path_factory.mktemp("demo") / "course"
-    outcomes = classroom.demo(root, out=out)
+    outcomes = demo_class.demo(root, out=out)
     return root, {o.student: o for o in outcomes}, out.getvalue()
 
 
@@ -38,35 +39,38 @@ def totals(root):
 def test_every_demo_student_gets_what_their_notebook_deserves(demo):
     root, _, _ = demo
     rows, maximum = totals(root)
-    assert set(rows) == set(classroom.DEMO_STUDENTS), "every submission has a row in the gradebook"
-    assert rows["ada"] == maximum, "the solution gets full marks"
-    assert not any(rows["ben"].values()), "the untouched release gets nothing"
+    assert set(rows) == set(demo_class.STUDENTS), "every submission has a row in the gradebook"
+    assert rows["ada"] == maximum, "her own correct code gets full marks"
     for exercise, points in rows["cy"].items():
         lost = exercise in ("gaussian_log_pdf", "gaussian_mle")
         assert points == (0 if lost else maximum[exercise]), f"cy/{exercise}: {points}"
-    for student, exercise in (("dee", "bernoulli_nll"), ("eve", "sample_categorical")):
-        for name, points in rows[student].items():
-            assert points == (0 if name == exercise else maximum[name]), f"{student}/{name}"
-    assert not any(rows["fay"].values()), "a malformed notebook: no points"
-    assert rows["hal"] == maximum, "a test cell pasted twice costs nothing"
+    for student in ("ben", "dee", "eve", "fay", "hal"):
+        assert not any(rows[student].values()), f"{student} scores nothing"
+    for student in ("gus", "ivy"):   # copies earn what their code earns: the instructor decides
+        assert {k for k, v in rows[student].items() if v} == {"bernoulli_nll"}, student
 
 
 def test_what_needs_a_look_is_listed_and_nothing_else(demo):
     _, outcomes, text = demo
-    for student in ("ada", "ben", "cy"):
+    for student in ("ben", "cy"):
         assert outcomes[student].graded and not outcomes[student].flags, outcomes[student].flags
     assert outcomes["dee"].graded and outcomes["dee"].flags == ["time-out: bernoulli_nll"]
     assert outcomes["eve"].graded and outcomes["eve"].flags[0].startswith("crash: sample_categorical")
     assert not outcomes["fay"].graded and "NotJSONError" in outcomes["fay"].flags[0]
     assert outcomes["hal"].graded and "a copy of the cell" in outcomes["hal"].flags[0]
-    listed = text.split("needs a look (4):")[1].split("\n\n")[0]
-    assert [line.split("/")[0].strip() for line in listed.strip().splitlines()] == ["dee", "eve", "fay", "hal"]
+    assert outcomes["gus"].flags == [f for f in outcomes["gus"].flags if "reference library" in f] \
+        and outcomes["gus"].flags, "gus copied the reference library"
+    for student in ("ada", "ivy"):
+        assert len(outcomes[student].flags) == 1 and "ada and ivy are alike" in outcomes[student].flags[0]
+    listed = text.split("needs a look (7):")[1].split("\n\n")[0]
+    assert [line.split("/")[0].strip() for line in listed.strip().splitlines()] == \
+        ["ada", "dee", "eve", "fay", "gus", "hal", "ivy"]
 
 
 def test_the_demo_prints_the_gradebook_and_where_each_file_is(demo):
     root, _, text = demo
     table = text.split(f"{LESSON} (points out of")[1].split("\n\n")[0]
-    for student in classroom.DEMO_STUDENTS:
+    for student in demo_class.STUDENTS:
         assert re.search(rf"^{student}\s", table, re.M), f"{student} missing from the table"
     for place in ("feedback", "autograded", "grades.csv", "gradebook.db"):
         assert str(root / place) in text
@@ -87,7 +91,7 @@ def test_feedback_hides_the_hidden_tests_and_the_review(demo):
 def test_the_export_lists_every_student(demo):
     root, _, _ = demo
     lines = (root / "grades.csv").read_text().splitlines()
-    assert {line.split(",")[3] for line in lines[1:]} == set(classroom.DEMO_STUDENTS)
+    assert {line.split(",")[3] for line in lines[1:]} == set(demo_class.STUDENTS)
 
 
 def test_parallel_grading_gives_serial_nbgraders_scores(demo, tmp_path):
@@ -98,8 +102,38 @@ def test_parallel_grading_gives_serial_nbgraders_scores(demo, tmp_path):
     classroom.run_nbgrader(serial, "generate_assignment", LESSON, "--force")
     classroom.run_nbgrader(serial, "autograde", LESSON, check=False)
     rows, _ = totals(serial)
-    assert set(rows) == set(classroom.DEMO_STUDENTS)
+    assert set(rows) == set(demo_class.STUDENTS)
     assert totals(serial) == totals(root)
+
+
+def test_independent_correct_code_is_never_flagged_as_a_copy(demo, tmp_path):
+    """The catalogue's correct alternatives of the lesson, each an independent implementation
+    handed in as a student of its own, join the demo class: none is flagged as a copy, while
+    the demo's copies (gus of the reference, ada and ivy of each other) still are."""
+    import nbformat
+    from catalogue_03_probability import variants
+
+    root, _, _ = demo
+    release = root / "course" / LESSON / f"{LESSON}.ipynb"
+    used = set(demo_class.ADA.values()) | set(demo_class.CY.values())
+    students = {}
+    for i, variant in enumerate(v for v in variants.variants if v.kind == "correct"):
+        if len(variant.targets) != 1 or any(variant.source.split("\n", 1)[1][:60] in u for u in used):
+            continue   # ada's and cy's own code came from the catalogue: those pairs are copies
+        students[f"alt{i:02d}"] = variant
+        nb = nbformat.read(str(release), as_version=4)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == variant.targets[0]:
+                cell.source = "import numpy as np\n" + variant.source
+        folder = root / "submitted" / f"alt{i:02d}" / LESSON
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / f"{LESSON}.ipynb"))
+    assert len(students) >= 15
+    outcomes = {o.student: o for o in classroom.grade_class(root, [LESSON], progress=False)}
+    flagged = {s: o.flags for s, o in outcomes.items() if s in students and o.flags}
+    assert not flagged, f"correct alternatives flagged: {flagged}"
+    assert any("reference library" in f for f in outcomes["gus"].flags)
+    assert any("ada and ivy are alike" in f for f in outcomes["ivy"].flags)
 
 
 ANSWER = ("import json, sys\n"
