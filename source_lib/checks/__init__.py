@@ -998,6 +998,7 @@ MODULES = {
     "07_optimizers": "optimizers", "08_batchnorm_dropout": "normalization",
     "09_lr_schedules": "schedules", "10_manifold_view": "manifolds",
     "11_function_space": "function_space", "12_residual_networks": "residual",
+    "13_training_doctor": "diagnosis",
 }
 
 

@@ -19,6 +19,11 @@ Run > Run All Cells in each. One test checks that
 Screenshots of each state go to /tmp/browser-*.png. The lesson is ``LESSON``; point it
 at another lesson to try that one. Widgets are live here: ``COURSE_HEADLESS`` is *not*
 set for the server or its kernels.
+
+A second test does the same for the capstone (``CAPSTONE``, whose demos train networks
+live): its release opened in a JupyterLab of its own, Run All, only the tagged test cells
+failing, every figure drawn, a slider redrawing its figure (screenshots in
+/tmp/browser-capstone-*.png).
 """
 
 import json
@@ -51,6 +56,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 STUDENT_CONFIG = ROOT / "jupyter" / "student"
 SOLVED = f"{LESSON}_solved.ipynb"
 RELEASE = f"{LESSON}.ipynb"
+CAPSTONE = "13_training_doctor"
 SCREENSHOTS = Path("/tmp")
 
 # Generous limits: the machines that run the suite are often busy. The whole test
@@ -103,11 +109,12 @@ def free_port():
 class Lab:
     """A JupyterLab server on a scratch copy of the lesson, with its own settings."""
 
-    def __init__(self, root):
+    def __init__(self, root, lesson=LESSON):
         self.root, self.token, self.port = root, uuid.uuid4().hex, free_port()
         self.notebooks = root / "notebooks"
-        shutil.copytree(ROOT / "course" / LESSON, self.notebooks)
-        shutil.copy(ROOT / "solutions" / LESSON / RELEASE, self.notebooks / SOLVED)
+        shutil.copytree(ROOT / "course" / lesson, self.notebooks)
+        shutil.copy(ROOT / "solutions" / lesson / f"{lesson}.ipynb",
+                    self.notebooks / f"{lesson}_solved.ipynb")
         for name, value in SETTINGS.items():
             path = root / "settings" / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -228,8 +235,9 @@ RUN_DONE_JS = """(id) => {
 class Notebook:
     """One notebook open in JupyterLab, in a tab of the page."""
 
-    def __init__(self, page, lab, name):
+    def __init__(self, page, lab, name, shots="browser"):
         self.page, self.name, self.path = page, name, lab.notebooks / name
+        self.shots = shots          # screenshots go to /tmp/<shots>-<what>.png
         self.n_cells, self.code = code_cells(self.path)
         self.panel = None
         self.started = time.monotonic()
@@ -325,7 +333,7 @@ class Notebook:
         if cell is not None:
             self.activate()
             self.cell(cell).scroll_into_view_if_needed()
-        self.page.screenshot(path=str(SCREENSHOTS / f"browser-{what}.png"))
+        self.page.screenshot(path=str(SCREENSHOTS / f"{self.shots}-{what}.png"))
 
 
 def require_chromium():
@@ -568,4 +576,59 @@ def test_lesson_in_jupyterlab(notebooks, lab):
           "(both notebooks at once); screenshots in /tmp/browser-*.png")
     if report:
         pytest.fail(f"{LESSON} in JupyterLab (screenshots in /tmp/browser-*.png):\n"
+                    + "\n".join(report), pytrace=False)
+
+
+# --------------------------------------------------------------------------- #
+# The capstone
+# --------------------------------------------------------------------------- #
+
+@pytest.fixture(scope="module")
+def capstone_lab(tmp_path_factory):
+    """A JupyterLab server of its own on a scratch copy of the capstone."""
+    require_chromium()
+    server = Lab(tmp_path_factory.mktemp("browser-capstone"), CAPSTONE)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.xdist_group("browser")
+def test_capstone_in_jupyterlab(capstone_lab, browser):
+    """The capstone's untouched release, as a learner meets it: opening it marks nothing
+    modified; Run All runs every cell, only the tagged test cells (and the quiz) fail, every
+    demo draws its figure (the networks train in the kernel, with widgets live); moving the
+    first slider (the learning rate of "break it yourself") trains again and redraws."""
+    lab = capstone_lab
+    lab.wait()
+    times = {"server": time.monotonic() - lab.started}
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(SETTLE_TIMEOUT * 1000)
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        release = Notebook(page, lab, f"{CAPSTONE}.ipynb", shots="browser-capstone")
+        page.goto(lab.url(release.name), timeout=OPEN_TIMEOUT * 1000)
+        release.wait_open()
+        release.opened_modified = release.modified()
+        release.screenshot("opened-release")
+        release.run_all()
+        release.wait_run().wait_figures()
+        times["run all"] = time.monotonic() - release.run_started
+        sections = {
+            "opening the notebook": opening_problems(release),
+            f"Run All on the untouched release {release.name}": release_problems(release),
+            "moving a slider": slider_problems(release),
+            "the browser": [f"JavaScript error: {err}" for err in errors],
+        }
+    finally:
+        page.close()
+    report = [f"{what}:\n" + "\n".join(f"  - {p}" for p in problems)
+              for what, problems in sections.items() if problems]
+    times["in all"] = time.monotonic() - lab.started
+    print(", ".join(f"{what} {seconds:.0f} s" for what, seconds in times.items()),
+          "; screenshots in /tmp/browser-capstone-*.png")
+    if report:
+        pytest.fail(f"{CAPSTONE} in JupyterLab (screenshots in /tmp/browser-capstone-*.png):\n"
                     + "\n".join(report), pytrace=False)
