@@ -383,6 +383,12 @@ class Runner:
         error = reply.get("error")
         if error is not None:
             if error["type"] == "NotImplementedError":
+                import re
+
+                called = re.findall(r", in (\w+)", error.get("traceback", ""))
+                if len(called) > 1 and called[-1] != called[0]:
+                    fail(f"{ex.name} calls {called[-1]}, which is not implemented yet: replace its "
+                         "`raise NotImplementedError()` with your code.", error=ExerciseFailure)
                 fail(f"{ex.name} is not implemented yet: replace `raise NotImplementedError()` "
                      "with your code.", error=ExerciseFailure)
             where = f"\n  where:    {error['traceback'].strip()}" if error.get("traceback") else ""
