@@ -225,10 +225,13 @@ def _notebook(release, answers=None, quiz=None):
 def _pasted_twice(nb):
     """The notebook with its first test cell pasted again right below it, metadata and all."""
     import copy
+    import uuid
 
     index = next(i for i, c in enumerate(nb.cells)
                  if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
-    nb.cells.insert(index + 1, copy.deepcopy(nb.cells[index]))
+    pasted = copy.deepcopy(nb.cells[index])
+    pasted.id = uuid.uuid4().hex[:8]     # Jupyter gives a pasted cell an id of its own
+    nb.cells.insert(index + 1, pasted)
     return nb
 
 

@@ -159,6 +159,20 @@ HOLES = {
            "costs three minutes and all its points, with time-out messages that blame the "
            "student's functions. Fix: the trusted side checks the size before sending (and says "
            "so), and the broker reads and discards an oversized body (or ends).",
+    "H16": "a library class patched through an object (`type(x).attr = value`) is seen by "
+           "no one: the reader's `patches` follows only module paths, and CPython audits "
+           "object.__setattr__ only for __class__ and for the object.__setattr__ wrapper, not for "
+           "an ordinary assignment to a class's attribute, so STUDENT_REFUSED's "
+           "'object.__setattr__' never fires for it. The checks' helpers run in the same process: "
+           "Parameter.grad made a property of the student's makes _state_of read what the student "
+           "wants. Fix: refuse assignments whose target's owner is not a name the student's code "
+           "binds (`type(...).x = `, `obj.__class__.x =`, setattr on anything but the student's "
+           "own objects), and run the checks' helpers in a fresh executor forked before the "
+           "student's code runs (or in the broker) with copies of the data only.",
+    "H17": "a markdown cell that shows an attachment the sanitiser removed (an SVG) makes "
+           "nbconvert raise (missing attachment): Formgrader cannot show that submission and "
+           "generate_feedback fails for it. Fix: when an attachment is removed, rewrite the "
+           "references to it (attachment:name) in the cell's markdown.",
     "H15": "changed, deleted or disguised test cells are restored silently: the review does "
            "not say that a test cell was emptied, replaced, deleted or turned into a 100-point "
            "cell, nor that a fake test cell was added. Fix: _apply notes every test cell whose "
@@ -319,7 +333,8 @@ def _find(nb, grade_id):
 class Attack:
     """A submission.
 
-    ``base`` ("solution" or "release"): the notebook it starts from; ``answers``: grade_id ->
+    ``base`` ("solution", "release", or "completed": the release with the solution's answers,
+    what an honest student submits): the notebook it starts from; ``answers``: grade_id ->
     source of solution cells replaced; ``prelude``: a cell added after the set-up cell;
     ``edit(nb)``: any change of the notebook; ``write(path, nb)``: how the notebook file is
     written (nbformat by default); ``folder(folder, course_root)``: what is done to the
@@ -560,9 +575,7 @@ def _markup(nb):
         f"[entity](javascript&#58;alert('{m}-md-entity')) [named](javascript&colon;alert('{m}-md-colon'))\n\n"
         f"[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) <javascript:alert('{m}-md-auto')>\n\n"
         f"$\\href{{javascript:alert('{m}-md-mathjax')}}{{x}}$\n\n"
-        f"<svg onload=\"alert('{m}-md-svg')\"></svg> <iframe src=\"javascript:alert('{m}-md-iframe')\"></iframe>\n\n"
-        f"![svg](attachment:{m}.svg)")
-    md.attachments = {f"{m}.svg": {"image/svg+xml": f"<svg onload=\"alert('{m}-attachment')\"/>"}}
+        f"<svg onload=\"alert('{m}-md-svg')\"></svg> <iframe src=\"javascript:alert('{m}-md-iframe')\"></iframe>")
     raw = nbformat.v4.new_raw_cell(f"<script>alert('{m}-raw-cell')</script>",
                                    metadata={"format": "text/html", "raw_mimetype": "text/html"})
     code = nbformat.v4.new_code_cell("print('hello')")
@@ -585,6 +598,15 @@ def _markup(nb):
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {
         "x": {"model_name": "HTMLModel", "state": {"value": f"<script>alert('{m}-widget')</script>"}}}}}
     nb.cells[1:1] = [md, raw, code]
+
+
+def _svg_attachment(nb):
+    """A markdown cell that shows an SVG attachment (an image type that can carry script)."""
+    import nbformat
+
+    md = nbformat.v4.new_markdown_cell(f"![figure](attachment:{MARK}.svg)")
+    md.attachments = {f"{MARK}.svg": {"image/svg+xml": f"<svg onload=\"alert('{MARK}-attachment')\"/>"}}
+    nb.cells.insert(1, md)
 
 
 def _huge_outputs(nb):
@@ -756,7 +778,7 @@ def softmax(z, axis=-1):
            edit=_empty_test_cells, named=(r"test_\w+",)),
     Attack("forge-metadata", "test cells turned into 100-point solution cells, a fake test cell "
            "and a fake manually graded cell", "metadata", answers=_wrong(), edit=_forge_metadata,
-           named=(r"test_bonus", r"bonus_essay")),
+           named=(r"test_bonus|bonus_essay|error processing assignment",)),
     Attack("write-gradebook", "write into the gradebook and the course directory",
            "files", answers=_wrong(), named=("sqlite3|glob",), prelude='''
 import glob, sqlite3
@@ -1157,7 +1179,9 @@ def entropy(p):
     signal = _modules["signal"]
     attempts = (lambda: os.kill(1, 9), lambda: os.fork(), lambda: os.mkdir("/tmp/course-attack-dir"),
                 lambda: _modules["builtins"].open("/tmp/course-attack-escaped", "w"),
-                lambda: signal.signal(signal.SIGALRM, signal.SIG_IGN))
+                lambda: signal.signal(signal.SIGALRM, signal.SIG_IGN),
+                lambda: _modules["_thread"].start_new_thread(print, ()),   # a thread, by _thread
+                lambda: list(map(os.kill, [1], [9])))                        # C calling C
     for attempt in attempts:
         try:
             attempt()
@@ -1298,11 +1322,22 @@ def entropy(p):
            edit=_markup, named=(SUBMISSION + ".*(HTML|markdown|removed)",)),
 
     # ---- honest accidents: full marks, and said -------------------------------------------
+    Attack("markup-attachment", "an SVG attachment shown by a markdown cell (the attachment "
+           "removed, the page that shows the cell must still render)", "markup", answers=_wrong(),
+           edit=_svg_attachment, named=(SUBMISSION + ".*attachment",)),
+    Attack("history-probe", "a cell that looks for the hidden tests where a kernel kept them "
+           "(IPython's In, _ih, Out, the history) and prints them", "hidden tests",
+           answers=_wrong(), named=(r"\bIn\b|_ih|get_ipython",), prelude='''
+for name in ("In", "_ih", "Out", "_oh"):
+    print(name, globals().get(name))
+print(In[-5:], _ih[-5:])
+print(get_ipython().history_manager.get_range())
+'''),
     Attack("honest-pasted-twice", "an honest student pastes a test cell and a solution cell "
-           "(Jupyter copies their metadata)", "honest", base="solution", honest=True,
+           "(Jupyter copies their metadata)", "honest", base="completed", honest=True,
            edit=_pasted_twice, named=(SUBMISSION + ".*cop",)),
     Attack("honest-bad-metadata", "an honest notebook with a test cell without points and one "
-           "with another nbgrader's schema", "honest", base="solution", honest=True,
+           "with another nbgrader's schema", "honest", base="completed", honest=True,
            edit=_bad_metadata, named=(SUBMISSION + ".*invalid",)),
 
     # ---- the reference library pasted: the copy detector's business ----------------------
@@ -1446,6 +1481,34 @@ def first_layer_grad_norm(model, X, y):
     torch.utils.cpp_extension.load_inline("x", "")
     return __main__.Broker
 """}),
+    Attack("class-patch-forge", "first_layer_grad_norm overwrites the caller's .grad; a class "
+           "attribute set through type(x) (neither the reader nor the audit hook sees it: H16) "
+           "makes Parameter.grad a property of the student's, so the checks' _state_of reads "
+           "the gradients as they were", "forgery", lesson=RESIDUAL, run="torch",
+           named=(refused("first_layer_grad_norm") + "|tampering",),
+           answers={"first_layer_grad_norm": """
+_STORE = {}
+
+
+def _get(self):
+    return _STORE.get(id(self))
+
+
+def _set(self, value):
+    _STORE[id(self)] = value
+
+
+type(nn.Parameter(torch.zeros(1))).grad = property(_get, _set)
+
+
+def first_layer_grad_norm(model, X, y):
+    first = next(m for m in model.modules() if isinstance(m, nn.Linear))
+    X = torch.as_tensor(X, dtype=first.weight.dtype)
+    loss = F.cross_entropy(model(X), torch.as_tensor(y))
+    (grad,) = torch.autograd.grad(loss, first.weight, retain_graph=True)
+    loss.backward()          # the caller's gradients change; what the checks read does not
+    return float(grad.double().norm())
+"""}),
     Attack("torch-class-patch", "torch's classes patched: nn.Linear.forward by its path (a "
            "scratch cell), type(layer).forward and nn.Module.__call__ through objects (in "
            "first_layer_grad_norm)", "tampering", lesson=RESIDUAL, run="torch",
@@ -1468,8 +1531,8 @@ ATTACKS += [
 def _everywhere(os):
     places = {"/tmp", "/dev/shm", "/var/tmp", os.environ.get("TMPDIR", "/tmp")}
     try:
-        with open("/proc/self/mountinfo") as f:
-            places |= {line.split()[4] for line in f}
+        fd = os.open("/proc/self/mountinfo", os.O_RDONLY)
+        places |= {line.split()[4] for line in os.read(fd, 1 << 20).decode().splitlines()}
     except Exception:
         pass
     for top in list(places):
@@ -1492,4 +1555,32 @@ def entropy(p):
 ''')),
 ]
 
-KNOWN_HOLES.update({})    # filled in after the first run (see the report)
+KNOWN_HOLES.update({
+    # undeserved points, and nothing named
+    "eval-in-library": {"points": "H1", "named": "H1"},
+    "module-through-object": {"points": "H6", "named": "H6"},
+    "scratch-globals": {"points": "H3", "named": "H3"},
+    "builtin-rebound": {"points": "H5", "named": "H5"},
+    "solution-elsewhere": {"points": "H4", "named": "H4"},
+    "guard-off": {"points": "H2", "named": "H2"},
+    "hide-mutation": {"points": "H7", "named": "H1"},
+    "forge-helpers": {"points": "H1", "named": "H1"},
+    "class-patch-forge": {"points": "H16", "named": "H16"},
+    # earn nothing, but nothing names them
+    "broker-reach": {"named": "H2"},
+    "guard-off-harm": {"named": "H2"},
+    "swallowed-refusals": {"named": "H8"},
+    "class-patch": {"named": "H16"},
+    "pipe-takeover": {"named": "H6"},
+    "outputs-as-credit": {"named": "H15"},
+    "delete-tests": {"named": "H15"},
+    "empty-tests": {"named": "H15"},
+    # harm: the instructor's page, the feedback, the disk, the time of everyone after
+    "markup": {"harm": "H11"},
+    "markup-attachment": {"harm": "H17"},
+    "hard-links": {"named": "H12", "harm": "H12"},
+    "million-cells": {"points": "H10", "named": "H10"},
+    "folder-bulk": {"points": "H13", "named": "H13"},
+    "reader-quadratic": {"measure": "H9"},
+    "oversized-message": {"measure": "H14"},
+})
