@@ -143,8 +143,9 @@ def test_a_scratch_cell_costs_nothing_but_is_noted():
     used = "import scipy.special as sp\ndef helper(x):\n    return sp.softmax(x)"
     solution = "def double(x):\n    return 2 * helper(x)"
     base = [Cell(SETUP, "setup"), Cell(solution, "solution", "double")]
-    r = read_code(base + [Cell(scratch, "student")], lesson)
+    r = read_code(base + [Cell(scratch, "student"), Cell("def helper(x):\n    return x", "student")], lesson)
     assert not r.shortcuts and not r.refused and any("scipy" in n for n in r.review)
+    assert r.skipped, "what no exercise may do does not run at grading"
     r = read_code(base + [Cell(used, "student")], lesson)
     assert r.refused["double"]
 
@@ -159,6 +160,49 @@ def test_code_that_changes_what_an_exercise_uses_counts_for_it():
     r = read_code([Cell(SETUP, "setup"), Cell("def double(x):\n    return 2 * x", "solution", "double"),
                    Cell(rebinding, "student")], lesson)
     assert "numpy.linalg.eigh" in r.shortcuts.get("double", [])
+
+
+@pytest.mark.parametrize("source", [
+    # routes an adversarial review found (and more of their kind)
+    "def _unused(vars, getattr):\n    pass\ndef double(x):\n    return vars(np)['mul' + 'tiply'](x, 2)",
+    "getattr = 1\ndef double(x):\n    return x",
+    "def double(x):\n    return [np][0].multiply(x, 2)",
+    "def double(x, m=np):\n    return m.multiply(x, 2)",
+    "def double(x: 'np.multiply') -> 'int':\n    return x",
+    "from __future__ import annotations\ndef double(x):\n    return x",
+    "def double(x):\n    return lse(x)",          # a name smuggled in by globals().update
+])
+def test_routes_around_the_reader_are_refused(source):
+    r = reading(source)
+    assert r.refused.get("double") or r.shortcuts.get("double"), source
+
+
+def test_an_exercise_is_read_wherever_its_name_is_bound():
+    """The solution cell deleted (or its metadata made invalid): the function is read in
+    whatever cell defines it."""
+    cells = [Cell(SETUP, "setup"), Cell("def double(x):\n    return np.multiply(x, 2)", "student")]
+    assert read_code(cells, lesson).shortcuts["double"] == ["numpy.multiply"]
+
+
+@pytest.mark.parametrize("source", [
+    "import torch\ntype(torch.nn.Parameter(torch.ones(1))).grad = property(lambda s: None)",
+    "T = type(np.ones(1))\nT.mean = None",
+    "setattr(type(np.ones(1)), 'mean', None)",
+])
+def test_changing_a_class_through_type_fails_every_exercise(source):
+    r = read_code([Cell(SETUP, "setup"), Cell("def double(x):\n    return 2 * x", "solution", "double"),
+                   Cell(source, "student")], lesson)
+    assert r.tampering, source
+
+
+def test_the_reader_is_quick_on_much_refused_code():
+    import time
+
+    source = "\n".join(f"x{i} = eval('{i}')" for i in range(40_000))   # under the size cap
+    start = time.perf_counter()
+    read_code([Cell(SETUP, "setup"), Cell("def double(x):\n    return 2 * x", "solution", "double"),
+               Cell(source, "student")], lesson)
+    assert time.perf_counter() - start < 15
 
 
 def test_the_limits_of_the_reader_are_said():

@@ -43,8 +43,23 @@ def test_a_notebook_too_big_is_set_aside(tmp_path, monkeypatch):
     folder.mkdir(parents=True)
     (folder / "l.ipynb").write_text("x" * 2000)
     report = submission.clean_folder(folder)
-    assert "set aside" in report[0] and (folder / "l.ipynb.too-big").exists()
+    assert "set aside" in report[0] and (folder.parent / ".l.set-aside" / "l.ipynb").exists()
     assert not (folder / "l.ipynb").exists()
+
+
+def test_hard_links_and_bulk_leave_the_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(submission, "MAX_EXTRA_FILES", 3)
+    folder = tmp_path / "submitted" / "mallory" / "l"
+    folder.mkdir(parents=True)
+    (folder / "l.ipynb").write_text("{}")
+    gradebook = tmp_path / "gradebook.db"
+    gradebook.write_text("grades")
+    os.link(gradebook, folder / "copy.db")
+    for i in range(5):
+        (folder / f"data{i}.txt").write_text("x" * i)
+    report = submission.clean_folder(folder)
+    assert not (folder / "copy.db").exists() and gradebook.read_text() == "grades"
+    assert not list(folder.glob("data*")) and len(report) == 2   # too many: all set aside
 
 
 def cell(source, **meta):
@@ -106,10 +121,34 @@ def test_the_outputs_of_a_notebook_are_capped_as_a_whole(monkeypatch):
 
 
 @pytest.mark.parametrize("text", ["<img src=x onerror=alert(1)>", "<iframe src='//evil'>",
-                                  "[a](JavaScript:alert(1))", "<a href='javascript:x'>y</a>"])
+                                  "[a](JavaScript:alert(1))", "<a href='javascript:x'>y</a>",
+                                  "[a](javascript&#58;alert(1))", "![i](data:text/html;base64,PHNj)",
+                                  "[r]\n\n[r]: javascript:alert(1)", "<svg onload=alert(1)>",
+                                  "[x](<javascript:alert(1)>)"])
 def test_markdown_cannot_carry_script(text):
+    """As rendered (nbconvert's markdown, as Formgrader and the feedback render it): no
+    element that can run a script, no link with a script scheme."""
+    from html.parser import HTMLParser
+
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
     submission.sanitize_notebook(nb)
-    source = nb.cells[0].source
-    assert "<img" not in source and "<iframe" not in source and "<a " not in source \
-        and "javascript:" not in source.lower()
+    found = []
+
+    class Elements(HTMLParser):
+        def handle_starttag(self, tag, attrs):   # attribute values as a browser reads them
+            found.append((tag, {k: (v or "").strip().lower() for k, v in attrs}))
+
+    Elements().feed(markdown2html_mistune(nb.cells[0].source))
+    for tag, attrs in found:
+        assert tag in ("p", "a", "code", "em", "strong"), (text, tag)
+        assert not any(v.startswith(("javascript", "vbscript", "data")) for v in attrs.values()), (text, attrs)
+
+
+def test_a_reference_to_a_removed_attachment_keeps_its_text():
+    md = nbformat.v4.new_markdown_cell("see ![a picture](attachment:pic.svg) and ![ok](attachment:ok.png)")
+    md.attachments = {"pic.svg": {"image/svg+xml": "<svg/>"}, "ok.png": {"image/png": "iVBO"}}
+    nb = nbformat.v4.new_notebook(cells=[md])
+    submission.sanitize_notebook(nb)
+    assert md.source == "see a picture and ![ok](attachment:ok.png)" and list(md.attachments) == ["ok.png"]

@@ -77,9 +77,11 @@ def test_messages_are_framed_and_bounded():
     stream.seek(0)
     assert wire.read_message(stream) == {"a": [1, 2]}
     assert wire.read_message(stream) is None
-    huge = io.BytesIO((wire.MAX_MESSAGE + 1).to_bytes(8, "little"))
+    big = (wire.MAX_MESSAGE + 1).to_bytes(8, "little")
+    stream = io.BytesIO(big + b"y" * (wire.MAX_MESSAGE + 1) + wire.frame({"next": 1}))
     with pytest.raises(wire.WireError):
-        wire.read_message(huge)
+        wire.read_message(stream)          # too big: read past, not parsed
+    assert wire.read_message(stream) == {"next": 1}, "the next message is read whole"
 
 
 def test_functions_are_sent_as_source():
@@ -112,7 +114,7 @@ def local():
 def ask(arena, executor, **request):
     number = arena.place(request)
     reply = arena.resolve(executor.answer(dict(request)), number)
-    reply["earlier"] = arena.earlier(number)
+    reply["mutated"], reply["earlier"] = arena.changes(number)
     return reply
 
 
@@ -186,7 +188,8 @@ def test_a_time_out_or_a_crash_costs_the_call_and_the_code_runs_again():
     p = worker("count = [0]\n"
                "def slow():\n    while True:\n        pass\n"
                "def die():\n    import os\n    os._exit(3)\n"
-               "def bump():\n    count[0] += 1\n    return count[0]\n")
+               "def bump():\n    count[0] += 1\n    return count[0]\n",
+               allowed=("numpy", "math", "os"))   # os allowed here, to reach the exit
     try:
         assert wire.decode(call(p, "bump")["result"]) == 1
         start = time.monotonic()
@@ -211,11 +214,55 @@ def test_code_that_never_finishes_starting_fails_every_call(cell, why, monkeypat
     import source_lib.grading.remote as remote
 
     monkeypatch.setattr(remote, "STARTUP_LIMIT", 3.0)
-    p = worker("def f():\n    return 1", cell)
+    p = worker("def f():\n    return 1", cell, allowed=("numpy", "math", "os"))
     try:
         for _ in range(2):
             with pytest.raises(WorkerDied, match=why):
                 call(p, "f")
+    finally:
+        p.kill()
+
+
+FORGE = """
+def forge():
+    import json, os, struct
+    data = json.dumps({"result": {"$f": 1.0}, "warnings": [], "global_rng": False}).encode()
+    for fd in range(3, 64):
+        try:
+            if (os.fstat(fd).st_mode & 0o170000) == 0o140000:   # the executor's socket
+                os.write(fd, struct.pack("<Q", len(data)) + data)
+                return "sent"
+        except OSError:
+            pass
+"""
+
+
+def test_a_reply_the_executor_did_not_send_is_forged():
+    # a function that answers for the executor: its reply lacks the executor's token
+    p = worker(FORGE, allowed=("numpy", "math", "os", "json", "struct"))
+    try:
+        with pytest.raises(WorkerDied, match="forged"):
+            call(p, "forge")
+    finally:
+        p.kill()
+    # a cell that does it while the cells run: nothing can be checked
+    p = worker(FORGE, "forge()\nimport time\ntime.sleep(30)", "def f():\n    return 1",
+               allowed=("numpy", "math", "os", "json", "struct", "time"))
+    try:
+        for _ in range(2):
+            with pytest.raises(WorkerDied, match="forged"):
+                call(p, "f")
+    finally:
+        p.kill()
+
+
+def test_a_library_module_imported_on_first_use_may_compile_its_own_code():
+    # numpy.ma, imported by the first masked array, builds its signatures with ast.parse
+    p = worker("def count(x):\n    return int(np.ma.masked_invalid(x).count())\n"
+               "def made():\n    return compile('1', 'x', 'eval')\n")
+    try:
+        assert wire.decode(call(p, "count", np.array([1.0, np.nan]))["result"]) == 1
+        assert call(p, "made")["error"]["type"] == "Refused"
     finally:
         p.kill()
 
@@ -273,7 +320,7 @@ def parent():
 
 def top_level_os():
     return os.getpid()
-''')
+''', allowed=("numpy", "math", "os"))     # os allowed here, to try what lies beyond it
     try:
         ppid = wire.decode(call(p, "parent")["result"])
         assert wire.decode(call(p, "probe", f"/proc/{ppid}/fd")["result"]) == "PermissionError"
@@ -282,15 +329,29 @@ def top_level_os():
         assert wire.decode(call(p, "imports", "sqlite3")["result"]) in ("Refused", "ModuleNotFoundError")
         assert wire.decode(call(p, "imports", "scipy")["result"]) in ("Refused", "ModuleNotFoundError")
         assert wire.decode(call(p, "system")["result"]) == "Refused"
-        assert wire.decode(call(p, "main_module")["result"]) == ["imports", "main_module", "np"]
-        assert wire.decode(call(p, "top_level_os")["error"]["type"]) == "NameError"
+        assert call(p, "main_module")["error"]["type"] == "Refused"    # __main__ is no module of the lesson
+    finally:
+        p.kill()
+
+
+def test_imports_outside_the_lesson_are_refused_even_when_loaded():
+    p = worker("import os\n"          # left out: os is loaded in the worker, not allowed
+               "def top_level_os():\n    return os.getpid()\n"
+               "def inner_os():\n    import os\n    return os.getpid()\n"
+               "def builtin_import():\n    return __import__('sys').modules\n")
+    try:
+        assert call(p, "top_level_os")["error"]["type"] == "NameError"
+        for name in ("inner_os", "builtin_import"):
+            reply = call(p, name)
+            assert reply["error"]["type"] == "Refused" and "not allowed" in reply["error"]["message"]
+            assert any("import" in r for r in reply["refused"]), name   # reported for the review
     finally:
         p.kill()
 
 
 def test_the_worker_holds_only_the_lessons_packages():
     p = worker("def has(name):\n    import importlib.util\n    return importlib.util.find_spec(name) is not None\n",
-               allowed=("numpy", "math", "itertools", "importlib"))
+               allowed=("numpy", "math", "importlib"))
     try:
         assert wire.decode(call(p, "has", "numpy")["result"]) is True
         for absent in ("scipy", "sklearn", "torch", "source_lib", "matplotlib"):

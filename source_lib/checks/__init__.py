@@ -398,6 +398,14 @@ class Runner:
         result = self.decode(student, reply["result"], [])
         after = self.decode(student, reply["args"], [])
         after_kw = self.decode(student, reply["kwargs"], [])
+        # the memory the arrays were given in says what became of them, whatever the
+        # student's side reports
+        for change in reply.get("mutated", []):
+            path, value = change["path"], wire.decode({k: v for k, v in change.items() if k != "path"})
+            if path[0] == "args":
+                after = _put(after, path[1:], value)
+            elif path[0] == "kwargs":
+                after_kw = _put(after_kw, path[1:], value)
         student.last = {"warnings": reply.get("warnings", []),
                         "replaced": _replaced(args, reply["args"]) | _replaced(kwargs, reply["kwargs"]),
                         "aliases": [_name_of(p, names) for p in _inputs_in(reply["result"])]}
@@ -491,6 +499,22 @@ class _Lazy:
         return self._text
 
     __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+
+def _put(container, path, value):
+    """``container`` with ``value`` at ``path`` (lists, tuples and dicts; a path that is not
+    there leaves it as it is)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    try:
+        inner = container[head]
+    except (KeyError, IndexError, TypeError):
+        return container
+    if isinstance(container, tuple):
+        return container[:head] + (_put(inner, rest, value),) + container[head + 1:]
+    container[head] = _put(inner, rest, value)
+    return container
 
 
 def _shown(imports):
@@ -658,7 +682,7 @@ class LocalRunner(Runner):
             number = self.arena.place(fields)
             reply = self.executor.answer(dict(fields, op=op))
         reply = self.arena.resolve(reply, number)
-        reply["earlier"] = self.arena.earlier(number)
+        reply["mutated"], reply["earlier"] = self.arena.changes(number)
         reply["call"] = number
         return reply
 

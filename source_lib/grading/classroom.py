@@ -94,7 +94,8 @@ def submissions(root, lessons=None):
     found = []
     for folder in sorted(submitted.glob("*/*")):
         student, lesson = folder.parent.name, folder.name
-        if folder.is_dir() and not student.startswith(".") and (lessons is None or lesson in lessons):
+        if folder.is_dir() and not student.startswith(".") and not lesson.startswith(".") \
+                and (lessons is None or lesson in lessons):
             found.append((lesson, student))
     return sorted(found)
 
@@ -270,10 +271,13 @@ def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
     """
     from nbgrader.api import Gradebook
 
+    from source_lib.grading.sandbox import sweep_cgroups
+
     root = Path(root).resolve()
     todo = submissions(root, lessons)
     if not todo:
         return []
+    sweep_cgroups()
     jobs = max(1, jobs or os.cpu_count() or 1)
     # the gradebook is created (or upgraded) once, before the runs that share it
     old_path = os.environ.get("PATH", "")
@@ -324,6 +328,7 @@ def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
         raise fatal[0]
     if bar is not None:
         bar.close()
+    sweep_cgroups()      # what lanes that had to be killed left behind
     _flag_copies(root, outcomes)
     return [outcomes[key] for key in todo]
 

@@ -91,10 +91,24 @@ def parse_test(grade_id, source):
 WORKER_KINDS = ("setup", "solution", "student")
 
 
-def worker_sources(cells):
+def worker_sources(cells, skipped=()):
     """The cells the worker runs, as plain Python: the set-up cell, the solution cells and
-    the student's own cells (not the lesson's demos nor the test cells)."""
-    return [translate(c.source) for c in cells if c.kind in WORKER_KINDS]
+    the student's own cells (not the lesson's demos nor the test cells), without the
+    top-level statements the reader refused (``skipped``: ``(source, first, last)`` line
+    ranges, blanked so that line numbers stay the same)."""
+    sources = []
+    for cell in cells:
+        if cell.kind not in WORKER_KINDS:
+            continue
+        source = translate(cell.source)
+        ranges = [(a, b) for text, a, b in skipped if text == source]
+        if ranges:
+            lines = source.splitlines()
+            for a, b in ranges:
+                lines[a - 1:b] = [""] * (b - a + 1)
+            source = "\n".join(lines)
+        sources.append(source)
+    return sources
 
 
 def run_tests(lesson, tests, runner, reading=None):
@@ -123,22 +137,27 @@ def grade(lesson, tests, cells, course_root=None, process=None, budget=SUBMISSIO
         Seconds of wall-clock time for the whole grading.
     """
     code = [c for c in cells if c.kind in WORKER_KINDS]
-    process = process or WorkerProcess(worker_sources(cells), lesson.modules, course_root)
+    translated = [Cell(translate(c.source), c.kind, c.exercise) for c in cells]
+    reading = read_code(translated, lesson)
+    process = process or WorkerProcess([], lesson.modules, course_root)
+    if not process.loaded:
+        process.cells = worker_sources(translated, reading.skipped)
     runner = RemoteRunner(process, deadline=time.monotonic() + budget)
-    reading = read_code([Cell(translate(c.source), c.kind, c.exercise) for c in cells], lesson)
     try:
         verdicts = run_tests(lesson, tests, runner, reading)
     finally:
         process.kill()
     review = {
         "sandboxed": process.sandboxed,
+        "skipped": len(reading.skipped),
         "bounded": process.bounded,
         "tampering": reading.tampering,
         "refused": reading.refused,
         "shortcuts": reading.shortcuts,
         "review": reading.review,
         "limits": reading.limits,
-        "events": runner.events,
+        "events": runner.events + [f"refused (your cells) at run time: {r}"
+                                   for r in process.startup_refused],
         "startup_errors": [f"{code[i].kind} cell {i}: {m}" for i, m in process.startup_errors
                            if 0 <= i < len(code) and code[i].kind != "setup"][:20],
         "startup_failure": process.startup_failure,
@@ -150,7 +169,7 @@ def grade(lesson, tests, cells, course_root=None, process=None, budget=SUBMISSIO
 def flags(review):
     """The lines of a review that need the instructor's look (empty: nothing to see)."""
     found = []
-    if not review.get("sandboxed", True):
+    if review.get("sandboxed") is False:
         found.append("graded WITHOUT the sandbox")
     found += [f"submission: {n}" for n in review.get("submission", [])]
     found += [f"tampering: {t}" for t in review.get("tampering", [])[:3]]
@@ -298,7 +317,8 @@ def _repair_class():
 
         @_guarded
         def preprocess(self, nb, resources):
-            notes = submission.repair_metadata(nb)
+            notes = _changed_tests(nb, resources)
+            notes += submission.repair_metadata(nb)
             markdown = ()
             try:
                 markdown = _instructor_markdown_of(resources, self.config)
@@ -313,6 +333,38 @@ def _repair_class():
 
 
 _REPAIRS = {}
+
+
+def _visible(source):
+    """A test cell's lines as the release shows them (its hidden block left out)."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if "### BEGIN HIDDEN TESTS" in line:
+            hidden = True
+        elif "### END HIDDEN TESTS" in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()
+
+
+def _changed_tests(nb, resources):
+    """Test cells of the submission that differ from the release's (nbgrader restores them
+    silently): a line for the review each."""
+    from nbgrader.api import Gradebook
+
+    info = resources.get("nbgrader", {})
+    try:
+        with Gradebook(info["db_url"]) as gb:
+            source_nb = gb.find_notebook(info["notebook"], info["assignment"])
+            solutions = {c.name for c in source_nb.solution_cells}
+            tests = {c.name: _visible(c.source) for c in source_nb.source_cells
+                     if c.name in {g.name for g in source_nb.grade_cells} and c.name not in solutions}
+    except Exception:  # noqa: BLE001 - without the gradebook, nothing to compare with
+        return []
+    return [f"the test cell {gid!r} was changed: restored" for cell in nb.cells
+            if (gid := cell.metadata.get("nbgrader", {}).get("grade_id")) in tests
+            and _visible(cell.source) != tests[gid]]
 
 
 def _key(resources):
@@ -357,20 +409,21 @@ def _trusted_grading_class():
                 if process is not None:
                     process.kill()
                 process = WorkerProcess([], sub.lesson.modules, sub.course_root)
-            process.cells = worker_sources(sub.cells)
             allowed = tuple(sub.lesson.modules)
             if allowed not in _CHECKED:
+                if not _CHECKED:
+                    sandbox.sweep_cgroups()   # left by grading processes that were killed
                 check_worker(process)   # GradingCannotStart stops the run
                 _CHECKED.add(allowed)
             verdicts, review = grade(sub.lesson, sub.tests, sub.cells, sub.course_root, process)
-            _apply(nb, sub, verdicts)
+            restored = _apply(nb, sub, verdicts)
             from source_lib.grading.copies import against_public_code
             review["copies"] = against_public_code(
                 sub.lesson, [c.source for c in sub.cells if c.kind in ("solution", "student")],
                 sub.source_path)
             folder = resources.get("metadata", {}).get("path")
             review["submission"] = _FOLDER_NOTES.pop(os.path.realpath(_submitted(resources, self.config)), []) \
-                + _REPAIRS.pop(_key(resources), [])
+                + _REPAIRS.pop(_key(resources), []) + restored
             if self.rerun_demos:
                 from source_lib.grading import demos
                 review["demos"] = demos.rerun(nb, sub, self.config)
@@ -409,16 +462,19 @@ def __getattr__(name):
 
 
 def _apply(nb, sub, verdicts):
-    """Make each test cell of ``nb`` show its verdict; restore missing test cells."""
+    """Make each test cell of ``nb`` show its verdict; restore missing test cells. What was
+    restored or disarmed, for the review."""
     import nbformat
 
-    seen = set()
+    seen, notes = set(), []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
         if meta.get("grade") and (gid not in sub.points or gid in seen) \
                 and gid not in sub.solution_ids:
             meta["grade"] = False           # a disguised or duplicated test cell scores nothing
+            notes.append(f"a cell marked as graded ({gid!r}) that is no test cell of the lesson "
+                         "was disarmed")
             continue
         if gid in sub.points and cell.cell_type == "code":
             seen.add(gid)
@@ -428,12 +484,14 @@ def _apply(nb, sub, verdicts):
             cell.execution_count = None
     for gid in sub.points:
         if gid not in seen:
+            notes.append(f"the test cell {gid!r} was missing: restored")
             cell = nbformat.v4.new_code_cell(sub.sources[gid][0])
             cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "locked": True,
                                          "points": sub.points[gid], "solution": False,
                                          "schema_version": 3, "task": False}
             cell.outputs = _outputs(verdicts[gid], sub.points[gid])
             nb.cells.append(cell)
+    return notes
 
 
 def _outputs(verdict: Verdict, points):

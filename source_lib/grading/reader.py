@@ -117,6 +117,7 @@ class CodeReading:
     shortcuts: dict = field(default_factory=dict)   # exercise -> forbidden names it refers to
     review: list = field(default_factory=list)      # for the instructor, costing nothing
     limits: list = field(default_factory=list)      # what the reader cannot rule out
+    skipped: list = field(default_factory=list)     # (cell source, first line, last line) not run
 
     @property
     def flagged(self):
@@ -317,10 +318,90 @@ def _resolve(path, allowed):
 # Reading
 # --------------------------------------------------------------------------- #
 
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp,
+          ast.SetComp, ast.DictComp, ast.GeneratorExp)
+UNSAFE_BUILTINS = {name for name in dir(builtins) if name not in SAFE_BUILTINS} | REFLECTIVE
+
+
+def _scope_locals(node):
+    """The names bound directly in the scope that ``node`` (a function, lambda or
+    comprehension) opens: its parameters and what its body binds, not nested scopes'."""
+    names = set()
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = node.args
+        for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+            if a is not None:
+                names.add(a.arg)
+        body = node.body if isinstance(node.body, list) else [node.body]
+    else:   # a comprehension: its targets
+        names |= {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        return names
+    declared = set()
+    todo = list(body)
+    while todo:
+        child = todo.pop()
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(child.name)
+            todo += child.decorator_list
+            continue
+        if isinstance(child, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(child, (ast.Global, ast.Nonlocal)):
+            declared |= set(child.names)
+        elif isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+            names.add(child.id)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            names |= {a.asname or a.name.split(".")[0] for a in child.names}
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            names.add(child.name)
+        todo += list(ast.iter_child_nodes(child))
+    return names - declared
+
+
+def _global_loads(stmt):
+    """The ids of the Name nodes of a top-level statement that read a top-level or built-in
+    name (not a parameter or a local of a function around them)."""
+    found = set()
+
+    def visit(node, stack):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if not any(node.id in scope for scope in stack):
+                found.add(id(node))
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for d in node.decorator_list + node.args.defaults + [d for d in node.args.kw_defaults if d]:
+                visit(d, stack)
+            inner = stack + [_scope_locals(node)]
+            for child in node.body:
+                visit(child, inner)
+            return
+        if isinstance(node, ast.Lambda):
+            inner = stack + [_scope_locals(node)]
+            visit(node.body, inner)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            inner = stack + [_scope_locals(node)]
+            for child in ast.iter_child_nodes(node):
+                visit(child, inner)
+            return
+        if isinstance(node, ast.ClassDef):   # a class body's names are not its methods' locals
+            for child in node.decorator_list + node.bases + [k.value for k in node.keywords]:
+                visit(child, stack)
+            for child in node.body:
+                visit(child, stack)
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child, stack)
+
+    visit(stmt, [])
+    return found
+
+
 class _Reader:
-    def __init__(self, aliases, bound, allowed, forbidden, library_names):
+    def __init__(self, aliases, bound, allowed, forbidden, library_names, top_bound=frozenset()):
         self.aliases, self.bound, self.allowed = aliases, bound, allowed
         self.forbidden, self.library = forbidden, library_names
+        self.top_bound = top_bound
         self.last = {}
         for name in forbidden:
             parts = name.split(".")
@@ -336,12 +417,35 @@ class _Reader:
     def problems(self, tree):
         """``(line, reason)`` of what this code may not do."""
         called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-        found = []
+        self.globals = _global_loads(tree)
+        found = {}
         for node in ast.walk(tree):
-            reason = self.problem(node, called)
-            if reason and (getattr(node, "lineno", "?"), reason) not in found:
-                found.append((getattr(node, "lineno", "?"), reason))
-        return found
+            reason = self.problem(node, called) or self.annotation_problem(node)
+            if reason:
+                found.setdefault((getattr(node, "lineno", "?"), reason), None)
+        for stmt in (tree.body if isinstance(tree, ast.Module) else [tree]):
+            for name in set(_defined(stmt)) & UNSAFE_BUILTINS:
+                found.setdefault((stmt.lineno, f"binds the built-in name {name} at the top level"), None)
+        return list(found)
+
+    def annotation_problem(self, node):
+        """String annotations, which a library may turn into code (typing.get_type_hints)."""
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__" \
+                and any(a.name == "annotations" for a in node.names):
+            return "turns every annotation into a string, which a library may run as code"
+        annotations = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            annotations.append(node.returns)
+            args = node.args
+            annotations += [a.annotation for a in args.posonlyargs + args.args + args.kwonlyargs
+                            + [args.vararg, args.kwarg] if a is not None]
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        for annotation in annotations:
+            if annotation is not None and any(isinstance(n, ast.Constant) and isinstance(n.value, str)
+                                              for n in ast.walk(annotation)):
+                return "has an annotation written as a string, which a library may run as code"
+        return None
 
     def problem(self, node, called=frozenset()):
         if isinstance(node, ast.Import):
@@ -368,7 +472,7 @@ class _Reader:
         elif isinstance(node, ast.Attribute):
             return self.attribute_problem(node)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in REFLECTIVE and node.func.id not in self.bound:
+                and node.func.id in REFLECTIVE and id(node.func) in self.globals:
             if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant)
                                           and isinstance(node.args[1].value, str)):
                 return f"uses {node.func.id} with a name computed at run time"
@@ -396,11 +500,11 @@ class _Reader:
             return why
         if name.startswith("__") and name != "__name__":
             return f"uses {name}"
-        if name in self.bound:
-            return None
+        if id(node) not in getattr(self, "globals", ()):
+            return None       # a parameter or a local of a function
         if name in REFLECTIVE and isinstance(node.ctx, ast.Load) and not is_called:
             return f"passes {name} around (a name computed at run time could follow)"
-        if hasattr(builtins, name) and name not in SAFE_BUILTINS:
+        if name in UNSAFE_BUILTINS and name not in REFLECTIVE:
             return f"uses the built-in {name}, which graded code may not use"
         return None
 
@@ -418,8 +522,9 @@ class _Reader:
         return None
 
     def patches(self, tree):
-        """``(line, reason)`` of code that changes a module."""
+        """``(line, reason)`` of code that changes a module or a class it did not write."""
         found = []
+        classes = _class_valued(tree)
         for node in ast.walk(tree):
             targets = []
             if isinstance(node, (ast.Assign, ast.Delete)):
@@ -434,11 +539,15 @@ class _Reader:
                     owner = self.path_of(base.value)
                     if owner is not None:
                         found.append((node.lineno, f"changes the module {owner}"))
+                    elif _names_a_class(base.value, classes):
+                        found.append((node.lineno, "changes a class through type(...)"))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in ("setattr", "delattr") and node.args \
-                    and self.path_of(node.args[0]) is not None:
-                found.append((node.lineno, f"changes the module {self.path_of(node.args[0])} "
-                                           f"with {node.func.id}"))
+                    and node.func.id in ("setattr", "delattr") and node.args:
+                if self.path_of(node.args[0]) is not None:
+                    found.append((node.lineno, f"changes the module {self.path_of(node.args[0])} "
+                                               f"with {node.func.id}"))
+                elif _names_a_class(node.args[0], classes):
+                    found.append((node.lineno, f"changes a class through type(...) with {node.func.id}"))
         return found
 
     def shortcuts(self, tree):
@@ -454,7 +563,8 @@ class _Reader:
                 elif isinstance(node, ast.Attribute):
                     for name, owner_is_class in self.last.get(node.attr, []):
                         owner = self.path_of(node.value)
-                        if owner_is_class or (owner is not None and _same_routine(f"{owner}.{node.attr}", name)):
+                        if owner_is_class or node.attr not in _method_names("torch" in self.allowed) \
+                                or (owner is not None and _same_routine(f"{owner}.{node.attr}", name)):
                             found.append(name)
             elif isinstance(node, ast.ImportFrom) and node.module:
                 if node.module.split(".")[0] == LIBRARY:
@@ -478,6 +588,42 @@ class _Reader:
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
                 found += [f for f in self.forbidden if node.value == f]
         return list(dict.fromkeys(found))
+
+
+def _is_type_call(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+        and node.func.id == "type" and len(node.args) == 1
+
+
+def _class_valued(tree):
+    """Names the code binds to an expression holding ``type(x)`` (a class, maybe a
+    library's)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(_is_type_call(n) for n in ast.walk(node.value)):
+            names |= {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def _names_a_class(owner, classes):
+    """Whether an attribute's owner may be a class reached through ``type(...)``."""
+    return any(_is_type_call(n) or (isinstance(n, ast.Name) and n.id in classes)
+               for n in ast.walk(owner))
+
+
+@functools.lru_cache(maxsize=2)
+def _method_names(with_torch):
+    """Names of methods of arrays (and, where the exercise may use torch, of tensors and
+    modules) and of Python's containers: an attribute so named may be an object's own
+    method, so it counts as a forbidden routine only when its owner is known (``x.dot`` is
+    not ``np.dot``); any other name counts wherever it is read (``[np][0].logaddexp``)."""
+    import numpy
+
+    names = set(dir(numpy.ndarray)) | set(dir(list)) | set(dir(dict)) | set(dir(str)) | set(dir(float))
+    if with_torch:   # the checks of such an exercise have imported torch already
+        import torch
+        names |= set(dir(torch.Tensor)) | set(dir(torch.nn.Module))
+    return names
 
 
 @functools.lru_cache(maxsize=8192)
@@ -506,8 +652,13 @@ def _static_object(dotted):
     return None
 
 
+MAX_CODE = 1 << 20      # characters of a submission's own code the reader reads at most
+MAX_REASONS = 20        # reasons kept per exercise, and notes for the review
+
+
 def read_code(cells, lesson):
-    """Read a submission's code: refusals per exercise, shortcuts, review notes.
+    """Read a submission's code: refusals per exercise, shortcuts, review notes, and the
+    top-level statements the worker must not run.
 
     Parameters
     ----------
@@ -516,64 +667,85 @@ def read_code(cells, lesson):
     lesson : source_lib.checks.Lesson
     """
     reading = CodeReading()
+    student_cells = [c for c in cells if c.kind in ("solution", "student")]
+    size = sum(len(c.source) for c in student_cells)
+    if size > MAX_CODE:
+        reason = (f"Your notebook's own code is {size // 1000} kB, more than the "
+                  f"{MAX_CODE // 1000} kB grading reads; every exercise of this notebook fails.")
+        reading.tampering.append(reason)
+        return reading
     trees = [(c, parse(c.source)) for c in cells if c.kind != "test"]
     readable = [t for _, t in trees if t is not None and t is not UNREADABLE]
     aliases = _import_aliases(readable)
     student = [(c, t) for c, t in trees if c.kind in ("solution", "student")]
-    bound = _bound_names(t for c, t in trees if c.kind != "instructor"
-                         and t is not None and t is not UNREADABLE)
+    visible = [t for c, t in trees if c.kind != "instructor" and t is not None and t is not UNREADABLE]
+    bound = _bound_names(visible)
+    top_bound = _top_level_names(visible)
     library = {n for n, target in aliases.items() if target.split(".")[0] == LIBRARY}
     lesson_allowed = set()
     for ex in lesson.exercises.values():
         lesson_allowed |= expand_allowed(ex.imports)
 
-    # top-level statements of the student's code, by the names they bind or change
+    # top-level statements of the student's code, and the names they bind or change
     modules = {name for name, target in aliases.items() if _is_module(target)}
-    affecting = {}
+    statements, affecting = [], {}
     for cell, tree in student:
-        if tree is None or tree is UNREADABLE:
-            continue
-        for stmt in tree.body:
-            for name in _affects(stmt) - modules:
-                affecting.setdefault(name, []).append((cell, stmt))
-
-    used_by_exercises = set()
-    for cell, tree in student:
-        where = _where(cell)
         if tree is UNREADABLE:
-            message = f"{where.capitalize()} cannot be read (it is nested too deeply or too big)"
+            message = f"{_where(cell).capitalize()} cannot be read (it is nested too deeply or too big)"
             if cell.kind == "solution" and cell.exercise in lesson.exercises:
                 reading.refused.setdefault(cell.exercise, []).append(message + ".")
             else:
-                reading.review.append(message + ": the worker does not run it.")
-        if cell.kind != "solution" or cell.exercise not in lesson.exercises or tree in (None, UNREADABLE):
+                _note(reading.review, message + ": the worker does not run it.")
+        if tree is None or tree is UNREADABLE:
             continue
-        ex = lesson.exercises[cell.exercise]
-        reader = _Reader(aliases, bound, expand_allowed(ex.imports), ex.forbidden, library)
-        code = _closure(cell, tree, affecting, modules)
+        for stmt in tree.body:
+            statements.append((cell, stmt))
+            for name in _affects(stmt) - modules:
+                affecting.setdefault(name, []).append((cell, stmt))
+
+    # every statement with what no exercise may do does not run in the worker at all
+    anywhere = _Reader(aliases, bound, lesson_allowed, (), library, top_bound)
+    problems = {}
+    for cell, stmt in statements:
+        problems[id(stmt)] = anywhere.problems(stmt)
+        if problems[id(stmt)]:
+            reading.skipped.append((cell.source, stmt.lineno, stmt.end_lineno))
+
+    used_by_exercises = set()
+    for ex in lesson.exercises.values():
+        # an exercise's code: whatever binds its name (in any cell), and its solution cell
+        seeds = [(c, st) for c, st in statements if ex.name in _defined(st)
+                 or (c.kind == "solution" and c.exercise == ex.name)]
+        if not seeds:
+            continue
+        reader = _Reader(aliases, bound, expand_allowed(ex.imports), ex.forbidden, library, top_bound)
+        code = _closure(seeds, affecting, modules, ex.name)
         used_by_exercises |= {id(stmt) for _, stmt in code}
-        refused, found = [], []
+        refused, found = {}, {}
         for owner, stmt in code:
             for line, reason in reader.problems(stmt):
-                refused.append(f"Line {line} of {_where(owner)} {reason}.")
-            found += [f for f in reader.shortcuts(stmt) if f not in found]
+                refused.setdefault(f"Line {line} of {_where(owner)} {reason}.", None)
+            for f in reader.shortcuts(stmt):
+                found.setdefault(f, None)
+            for name in _free_names(stmt) - top_bound - set(aliases) - set(dir(builtins)):
+                refused.setdefault(f"Line {stmt.lineno} of {_where(owner)} uses `{name}`, which no "
+                                   "line of your notebook defines in plain sight.", None)
+            if len(refused) > MAX_REASONS:
+                break
         if refused:
-            reading.refused.setdefault(ex.name, [])
-            reading.refused[ex.name] += [r for r in dict.fromkeys(refused)
-                                         if r not in reading.refused[ex.name]]
+            mine = reading.refused.setdefault(ex.name, [])
+            mine += [r for r in refused if r not in mine][:MAX_REASONS]
         if found:
-            reading.shortcuts.setdefault(ex.name, [])
-            reading.shortcuts[ex.name] += [f for f in found if f not in reading.shortcuts[ex.name]]
+            mine = reading.shortcuts.setdefault(ex.name, [])
+            mine += [f for f in found if f not in mine]
         inside = [f for f in ex.forbidden if f.split(".")[0] in ex.imports]
         if inside:
-            note = (f"{ex.name}: the reader refuses {', '.join(sorted(inside)[:6])}"
-                    f"{'...' if len(inside) > 6 else ''} when the code names them; it cannot rule "
-                    "out reaching them through an object the code does not name.")
-            if note not in reading.limits:
-                reading.limits.append(note)
+            _note(reading.limits, f"{ex.name}: the reader refuses {', '.join(sorted(inside)[:6])}"
+                  f"{'...' if len(inside) > 6 else ''} when the code names them; it cannot rule "
+                  "out reaching them through an object the code does not name.")
 
-    # the rest of the student's code: patching modules fails everything; the rest is noted
-    anywhere = _Reader(aliases, bound, lesson_allowed, (), library)
+    # the rest of the student's code: changing a module or a class fails everything; the
+    # rest is noted (and does not run)
     for cell, tree in student:
         if tree is None or tree is UNREADABLE:
             continue
@@ -582,14 +754,43 @@ def read_code(cells, lesson):
                        "function is graded; every exercise of this notebook fails.")
             if message not in reading.tampering:
                 reading.tampering.append(message)
-        for stmt in tree.body:
-            if id(stmt) in used_by_exercises:
-                continue
-            for line, reason in anywhere.problems(stmt):
-                note = f"{_where(cell)}, line {line}: {reason} (no exercise uses this code: no point lost)"
-                if note not in reading.review:
-                    reading.review.append(note)
+    for cell, stmt in statements:
+        if id(stmt) in used_by_exercises:
+            continue
+        for line, reason in problems[id(stmt)]:
+            _note(reading.review, f"{_where(cell)}, line {line}: {reason} (no exercise uses this "
+                  "code: no point lost, and it does not run at grading)")
     return reading
+
+
+def _note(notes, text):
+    if text not in notes and len(notes) < MAX_REASONS * 3:
+        notes.append(text)
+
+
+def _top_level_names(trees):
+    """The names bound at the top level of the code (not inside functions or classes, but
+    for those they declare global)."""
+    names = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                names |= set(node.names)
+        for stmt in tree.body:
+            names |= set(_defined(stmt))
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
+                        and not _inside_scope(stmt, node):
+                    names.add(node.id)
+    return names
+
+
+def _inside_scope(stmt, target):
+    """Whether ``target`` lies inside a function, lambda, class or comprehension of ``stmt``."""
+    for node in ast.walk(stmt):
+        if node is not stmt and isinstance(node, SCOPES) and any(n is target for n in ast.walk(node)):
+            return True
+    return False
 
 
 def _is_module(dotted):
@@ -642,22 +843,22 @@ def _affects(stmt):
     return names
 
 
-def _closure(cell, tree, affecting, modules):
-    """The statements of an exercise's code: its cell, and every top-level statement of the
-    student's that sets or changes a (non-module) name this code reads, transitively (a
-    later cell that rebinds the exercise's name included)."""
-    code = [(cell, stmt) for stmt in tree.body]
+def _closure(seeds, affecting, modules, name):
+    """The statements of an exercise's code: ``seeds`` (what binds its name, its solution
+    cell), and every top-level statement of the student's that sets or changes a
+    (non-module) name this code reads, transitively."""
+    code = list(seeds)
     seen_stmts = {id(stmt) for _, stmt in code}
-    todo = {cell.exercise}
+    todo = {name}
     for _, stmt in code:
         todo |= _free_names(stmt)
     seen = set()
     while todo:
-        name = todo.pop()
-        if name in seen or name in modules:
+        current = todo.pop()
+        if current in seen or current in modules:
             continue
-        seen.add(name)
-        for owner, stmt in affecting.get(name, []):
+        seen.add(current)
+        for owner, stmt in affecting.get(current, []):
             if id(stmt) not in seen_stmts:
                 seen_stmts.add(id(stmt))
                 code.append((owner, stmt))

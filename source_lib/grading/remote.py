@@ -31,6 +31,18 @@ PYTHON = os.path.abspath(sys.executable)  # the venv's python, not the file it l
 BUDGET = 120.0          # seconds of calls into one submission's code, all checks together
 STARTUP_LIMIT = 60.0    # seconds for the worker to run the submission's cells
 MARGIN = 15.0           # what the broker itself may take beyond a call's limit
+MAX_CODE = 8 << 20      # characters of code the worker is given at most
+FORGED = ("a reply on the channel between the grader and your code did not come from the "
+          "grader's side of your process: your code wrote to that channel itself (forged)")
+STARTUP_FAILURES = {
+    "startup_timeout": f"your notebook's code did not finish running within {STARTUP_LIMIT:g} s "
+                       "at grading, so no function could be checked: look for a loop at the top "
+                       "level of a cell.",
+    "startup_died": "the Python process that runs your notebook's code ended while running its "
+                    "cells (a crash, a call of exit() or os._exit(), or too much memory), so no "
+                    "function could be checked.",
+    "startup_forged": f"{FORGED} while your cells ran, so no function could be checked.",
+}
 
 
 class WorkerDied(RuntimeError):
@@ -75,6 +87,7 @@ class WorkerProcess:
         self.cgroup = None
         self.defines = []
         self.startup_errors = []
+        self.startup_refused = []
         self.startup_failure = None
         self.restarts = 0
         self.sandboxed = None
@@ -111,6 +124,12 @@ class WorkerProcess:
         if self.proc is None:
             self.launch()
         if self.loaded:
+            return
+        size = sum(len(c) for c in self.cells)
+        if size > MAX_CODE:
+            self.loaded = True
+            self.startup_failure = (f"your notebook's code is {size >> 20} MB, more than grading "
+                                    f"runs ({MAX_CODE >> 20} MB), so no function could be checked.")
             return
         deadline = time.monotonic() + STARTUP_LIMIT
         self._send({"op": "start", "cells": self.cells, "skip": self._skipped()}, deadline)
@@ -173,6 +192,8 @@ class WorkerProcess:
     def _ready(self, deadline):
         self._ready_hello(deadline)
         self.start()
+        if self.startup_failure is not None:
+            raise WorkerDied(self.startup_failure)
         while self._pending:
             self._pending -= 1
             reply = self._receive(deadline)
@@ -199,28 +220,26 @@ class WorkerProcess:
         startup = reply.get("startup")
         if startup is not None:
             self.startup_errors = startup.get("errors", [])
+            self.startup_refused = startup.get("refused", [])
         status = reply.get("status")
         if status == "ok":
             answer = reply.get("reply")
             if not isinstance(answer, dict):
                 raise WorkerDied("an answer that is not an object")
             answer["earlier"] = reply.get("earlier", [])
+            answer["mutated"] = reply.get("mutated", [])
             answer["call"] = reply.get("call")
             answer["seconds"] = reply.get("seconds")
             return answer
         if status == "timeout":
             raise WorkerTimeout()
-        if status in ("startup_timeout", "startup_died"):
-            self.startup_failure = (
-                f"your notebook's code did not finish running within {STARTUP_LIMIT:g} s at "
-                "grading, so no function could be checked: look for a loop at the top level of a "
-                "cell." if status == "startup_timeout" else
-                "the Python process that runs your notebook's code ended while running its cells "
-                "(a crash, a call of exit() or os._exit(), or too much memory), so no function "
-                "could be checked.")
+        if status in STARTUP_FAILURES:
+            self.startup_failure = STARTUP_FAILURES[status]
             raise WorkerDied(self.startup_failure)
         if status in ("died", "garbage"):
             raise WorkerDied(reply.get("detail") or status)
+        if status == "forged":
+            raise WorkerDied(FORGED)
         if reply.get("started"):
             return reply
         raise WorkerDied(f"an answer the checks do not understand ({str(reply)[:80]})")
@@ -288,6 +307,10 @@ class RemoteRunner(Runner):
             fail(f"{label} ended the Python process that runs your code ({err}): it crashed, "
                  "called exit() or os._exit(), or used too much memory.", inputs=inputs or None,
                  hint="run it on this input yourself; watch its memory use.")
+        for refused in reply.get("refused", []):   # what the student's code tried and was refused
+            event = f"refused ({label}) at run time: {refused}"
+            if event not in self.events and len(self.events) < 50:
+                self.events.append(event)
         if "failure" in reply:
             fail(f"grading could not use what {label} gave back: {reply['failure']}",
                  inputs=inputs or None,

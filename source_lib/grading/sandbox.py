@@ -389,6 +389,40 @@ def cgroup_support():
 _cgroup_names = itertools.count()
 
 
+def sweep_cgroups():
+    """Remove the cgroups that sandboxes of grading processes no longer running left behind
+    (a grading process killed before it could remove its own). How many were removed."""
+    import signal
+
+    kind, base = cgroup_support()
+    if kind is None:
+        return 0
+    removed = 0
+    for parent in ([base] if kind == "v2" else list(base.values())):
+        for child in parent.glob("course-sandbox-*-*"):
+            try:
+                pid = int(child.name.split("-")[2])
+                os.kill(pid, 0)
+                continue                      # its grading process still runs
+            except (ValueError, IndexError):
+                continue
+            except PermissionError:
+                continue
+            except ProcessLookupError:
+                pass
+            try:
+                for leftover in (child / "cgroup.procs").read_text().split():
+                    os.kill(int(leftover), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+            try:
+                child.rmdir()
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
 class Cgroup:
     """A cgroup for one sandbox, with its memory and process limits.
 

@@ -23,12 +23,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
 
 __all__ = ["clean_folder", "repair_metadata", "sanitize_notebook", "MAX_NOTEBOOK_BYTES"]
 
 MAX_NOTEBOOK_BYTES = 64 << 20       # a bigger notebook is set aside, not read
+MAX_CELLS = 20_000                  # a notebook with more cells is set aside too
+MAX_EXTRA_BYTES = 64 << 20          # the other files of a submission, all together
+MAX_EXTRA_FILES = 200
 MAX_OUTPUT_BYTES = 256 << 10        # text of one output
 MAX_IMAGE_BYTES = 2 << 20           # one image
 MAX_OUTPUTS_BYTES = 16 << 20        # all the outputs of one notebook
@@ -37,12 +41,14 @@ IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
 
 
 def clean_folder(folder):
-    """Remove from a submission's folder what must not be copied; what was removed.
+    """Remove from a submission's folder what must not be copied, and set aside what is too
+    big to copy; what was done, a line each.
 
     Parameters
     ----------
     folder : str or Path
-        ``submitted/<student>/<assignment>``.
+        ``submitted/<student>/<assignment>``. What is set aside goes to
+        ``submitted/<student>/.<assignment>.set-aside/``, which nbgrader does not read.
 
     Returns
     -------
@@ -58,30 +64,82 @@ def clean_folder(folder):
     if student_dir.is_symlink():
         student_dir.unlink()
         return [f"the student folder {student_dir.name} was a symbolic link: removed, not graded"]
+    aside = student_dir / f".{folder.name}.set-aside"
+    extras = []
     for dirpath, dirnames, filenames in os.walk(folder, topdown=True, followlinks=False):
         for name in list(dirnames) + filenames:
             path = Path(dirpath) / name
             try:
-                mode = path.lstat().st_mode
+                info = path.lstat()
             except OSError:
                 continue
+            mode = info.st_mode
+            relative = path.relative_to(folder)
             if stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
                 kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a FIFO" if stat.S_ISFIFO(mode)
                         else "a socket" if stat.S_ISSOCK(mode) else "a device")
-                try:
-                    path.unlink()
-                    report.append(f"{path.relative_to(folder)} was {kind}: removed")
-                except OSError as err:
-                    report.append(f"{path.relative_to(folder)} is {kind} that could not be removed ({err})")
+                report.append(_remove(path, relative, kind))
                 if name in dirnames:
                     dirnames.remove(name)
-            elif stat.S_ISREG(mode) and name.endswith(".ipynb") and path.stat().st_size > MAX_NOTEBOOK_BYTES:
-                size = path.stat().st_size
-                aside = path.with_name(name + ".too-big")
-                path.rename(aside)
-                report.append(f"{path.relative_to(folder)} has {size >> 20} MiB (more than "
-                              f"{MAX_NOTEBOOK_BYTES >> 20} MiB): set aside as {aside.name}, not graded")
+            elif stat.S_ISREG(mode) and name.endswith(".ipynb") and path.parent == folder:
+                why = (f"has {info.st_size >> 20} MiB (more than {MAX_NOTEBOOK_BYTES >> 20} MiB)"
+                       if info.st_size > MAX_NOTEBOOK_BYTES else _too_many_cells(path))
+                if why:
+                    report.append(_set_aside(path, relative, aside, f"{why}: not graded"))
+                elif info.st_nlink > 1 and name == f"{folder.name}.ipynb":
+                    # the student's notebook, which someone may have linked to from elsewhere:
+                    # it keeps its content, in a file of its own
+                    _unlink_copy(path)
+                elif info.st_nlink > 1:
+                    report.append(_remove(path, relative, "a hard link to another file"))
+            elif stat.S_ISREG(mode) and info.st_nlink > 1:
+                # another name of a file somewhere else (the gradebook?)
+                report.append(_remove(path, relative, "a hard link to another file"))
+            elif stat.S_ISREG(mode):
+                extras.append((info.st_size, path, relative))
+    total = sum(size for size, _, _ in extras)
+    if len(extras) > MAX_EXTRA_FILES or total > MAX_EXTRA_BYTES:
+        for _, path, relative in extras:   # more than a submission may bring: none of it is copied
+            _set_aside(path, relative, aside, "")
+        report.append(f"{len(extras)} files beside the notebook, of {total >> 20} MiB, more than a "
+                      f"submission may bring ({MAX_EXTRA_FILES} files, {MAX_EXTRA_BYTES >> 20} MiB): "
+                      f"set aside in {aside.name}")
+        for dirpath, _, _ in sorted(os.walk(folder), reverse=True):   # the folders they left empty
+            if dirpath != str(folder) and not os.listdir(dirpath):
+                os.rmdir(dirpath)
     return report
+
+
+def _remove(path, relative, kind):
+    try:
+        path.unlink()
+        return f"{relative} was {kind}: removed"
+    except OSError as err:
+        return f"{relative} is {kind} that could not be removed ({err})"
+
+
+def _unlink_copy(path):
+    """Give a hard-linked file a content of its own (the other names keep theirs)."""
+    private = path.with_name(path.name + ".unlinked")
+    shutil.copyfile(path, private)
+    private.replace(path)
+
+
+def _set_aside(path, relative, aside, why):
+    target = aside / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.rename(target)
+    return f"{relative} {why}: set aside in {aside.name}"
+
+
+def _too_many_cells(path):
+    """A reason if a notebook file holds more cells than grading reads (counted without
+    parsing it)."""
+    count = 0
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            count += chunk.count(b'"cell_type"')
+    return f"has {count} cells (more than {MAX_CELLS})" if count > MAX_CELLS else None
 
 
 def repair_metadata(nb):
@@ -135,13 +193,29 @@ def _size(value):
 
 
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_SCRIPT_LINK = re.compile(r"\b(javascript|vbscript|data)\s*:", re.IGNORECASE)
+_SCHEME = re.compile(r"^[\s\x00-\x1f<]*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)]*)\)")
+_REFERENCE = re.compile(r"^(\s*\[[^\]]+\]:[ \t]*)(\S+)", re.MULTILINE)
+_ATTACHMENT = re.compile(r"!?\[([^\]]*)\]\(\s*attachment:([^)\s]+)[^)]*\)")
+
+
+def _scripted(target):
+    """Whether a link's target, as a browser reads it (entities decoded), runs a script."""
+    import html
+    return bool(_SCHEME.match(html.unescape(html.unescape(target))))
 
 
 def _disarm_markdown(text):
-    """Markdown whose raw HTML shows as text and whose script links lead nowhere."""
+    """Markdown whose raw HTML shows as text and whose script links lead nowhere (the
+    link keeps its text, loses its target)."""
     text = _TAG.sub("&lt;", text)
-    return _SCRIPT_LINK.sub(lambda m: m.group(1) + "&#58;", text)
+    text = _LINK.sub(lambda m: m.group(1).lstrip("!").strip("[]") if _scripted(m.group(2)) else m.group(0), text)
+    return _REFERENCE.sub(lambda m: f"{m.group(1)}#" if _scripted(m.group(2)) else m.group(0), text)
+
+
+def _needs_disarming(text):
+    return bool(_TAG.search(text)) or any(_scripted(m.group(2)) for m in _LINK.finditer(text)) \
+        or any(_scripted(m.group(2)) for m in _REFERENCE.finditer(text))
 
 
 def sanitize_notebook(nb, instructor_markdown=()):
@@ -161,16 +235,30 @@ def sanitize_notebook(nb, instructor_markdown=()):
         del nb.metadata[key]     # widget state, extensions' data: nothing grading needs
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and cell.source not in instructor_markdown \
-                and (_TAG.search(cell.source) or _SCRIPT_LINK.search(cell.source)):
+                and _needs_disarming(cell.source):
             cell.source = _disarm_markdown(cell.source)
             notes.append(f"cell {index}: raw HTML or a script link in markdown shown as text")
         if "attachments" in cell:
             kept = {name: {k: v for k, v in data.items() if k in IMAGE_TYPES}
-                    for name, data in (cell.attachments or {}).items()}
+                    for name, data in (cell.attachments or {}).items() if isinstance(data, dict)}
             kept = {name: data for name, data in kept.items() if data}
             if kept != cell.attachments:
                 notes.append(f"cell {index}: attachments other than images removed")
             cell.attachments = kept
+            # a reference to an attachment that is gone keeps its text, not the reference
+            cell.source = _ATTACHMENT.sub(lambda m: m.group(0) if m.group(2) in kept else m.group(1),
+                                          cell.source)
+        if "### BEGIN HIDDEN TESTS" in cell.source and not cell.metadata.get("nbgrader", {}).get("grade"):
+            lines, hidden = [], False     # the instructor's hidden lines, in a cell that is no test
+            for line in cell.source.splitlines():
+                if "### BEGIN HIDDEN TESTS" in line:
+                    hidden = True
+                elif "### END HIDDEN TESTS" in line:
+                    hidden = False
+                elif not hidden:
+                    lines.append(line)
+            cell.source = "\n".join(lines)
+            notes.append(f"cell {index}: a hidden-test block outside a test cell removed")
         if cell.cell_type != "code":
             continue
         outputs = []

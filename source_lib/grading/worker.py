@@ -53,6 +53,7 @@ import builtins
 import json
 import math
 import os
+import secrets
 import select
 import struct
 import sys
@@ -271,12 +272,19 @@ def write_message(stream, message):
 
 
 def read_message(stream):
-    """One message, or None at the end of the stream."""
+    """One message, or None at the end of the stream. A message that is too big is read
+    past (so that the next one is read whole) and reported as a WireError."""
     header = _read_exactly(stream.read, 8)
     if header is None:
         return None
     (size,) = struct.unpack("<Q", header)
     if size > MAX_MESSAGE:
+        left = size
+        while left > 0:
+            chunk = stream.read(min(left, 1 << 20))
+            if not chunk:
+                return None
+            left -= len(chunk)
         raise WireError(f"a message of {size} bytes is too big")
     data = _read_exactly(stream.read, size)
     if data is None:
@@ -401,7 +409,8 @@ def _global_rng_state():
 
 def describe_exception(err):
     """Type, message and the traceback lines of the student's own frames."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename == STUDENT_FILE]
+    summary = traceback.StackSummary.extract(traceback.walk_tb(err.__traceback__), lookup_lines=False)
+    frames = [f for f in summary if f.filename == STUDENT_FILE]
     lines = traceback.format_list(frames[-6:])
     return {"type": type(err).__name__, "message": str(err)[:2000],
             "traceback": "".join(lines)[-4000:]}
@@ -589,81 +598,125 @@ REFUSED_EVENTS = (
     "http.", "ftplib.", "smtplib.", "imaplib.", "poplib.", "nntplib.", "telnetlib.",
     "setopencodehook", "cpython.", "builtins.input", "builtins.breakpoint", "syslog.",
 )
-# Refused when the student's code does it itself (the libraries do them all the time).
-STUDENT_REFUSED = ("compile", "exec", "sys._getframe", "code.__new__", "marshal.", "pickle.",
-                   "function.__new__", "object.__setattr__", "object.__delattr__")
+# Refused when untrusted code (the student's, or code made from strings at run time) does
+# them itself, or asks a library that does not make code to make some for it.
+MAKES_CODE = ("compile", "exec", "code.__new__", "marshal.", "pickle.", "function.__new__")
 FRAME_ATTRIBUTES = {"tb_frame", "tb_next", "f_back", "f_globals", "f_locals", "f_builtins",
                     "gi_frame", "cr_frame", "ag_frame", "f_code", "gi_code", "cr_code", "ag_code"}
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+# The libraries' files that may make code while the student's code runs: named tuples and
+# data classes (from identifiers they check), NumPy and torch. Not typing, which turns the
+# strings of annotations into code.
+CODE_MAKERS = ("collections/__init__.py", "dataclasses.py", "/numpy/", "/torch/")
 
 
-def lockdown(allowed, read_roots):
+def lockdown(allowed, read_roots, refused):
     """Install the executor's audit hook (it cannot be removed).
 
     ``allowed``: the top-level modules the student's code may import; ``read_roots``:
     directories whose files may be read (the Python installation and its libraries).
-    Refused operations raise :class:`Refused` and are recorded in the returned list.
+    Refused operations raise :class:`Refused` and are recorded in ``refused``.
+
+    The hook never calls a method of an object the student's code made (it looks at the
+    exact types of its arguments first), so no code of the student's runs while it works.
     """
-    refused = []
     inside = []
     roots = tuple(os.path.join(os.path.realpath(r), "") for r in read_roots)
+    trusted = {os.path.abspath(__file__), "<check helper>"}
     getframe = sys._getframe
 
-    def by_student(importing=False):
-        """Whether the student's code performs the audited operation itself. The import
-        system's own work (reading and running an allowed module) is not, once its
-        "import" event was allowed."""
-        frame = getframe(2)
-        if not importing and frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
-            return False
+    def untrusted(name):
+        return name == STUDENT_FILE or not (name.startswith(roots) or name in trusted
+                                            or name.startswith("<frozen"))
+
+    def files(frame):
+        """The files of the stack, from the frame that triggered the event outwards."""
+        found = []
         while frame is not None:
-            name = frame.f_code.co_filename
-            if not name.startswith("<frozen"):
-                return name == STUDENT_FILE
+            found.append(frame.f_code.co_filename)
             frame = frame.f_back
-        return False
+        return found
+
+    def first(stack):
+        """The first file on the stack that is not the import system's."""
+        return next((name for name in stack if not name.startswith("<frozen")), "")
 
     def refuse(event, detail):
         refused.append(f"{event}: {detail}"[:200])
         raise Refused(f"{event} is not allowed in graded code ({detail})")
+
+    def check(event, args, stack):
+        caller = lambda: first(stack)  # noqa: E731
+        if event.startswith(REFUSED_EVENTS):
+            refuse(event, ", ".join(type(a).__name__ for a in args)[:80])
+        elif event == "open":
+            path, mode, flags = (list(args) + [None, None])[:3]
+            if type(path) not in (str, bytes):
+                refuse(event, f"a {type(path).__name__}, not a path")
+            writing = (type(mode) is str and set(mode) & set("wax+")) or \
+                (type(flags) is int and flags & WRITE_FLAGS) or (mode is not None and type(mode) is not str)
+            real = os.path.realpath(os.fsdecode(path))
+            if writing or not real.startswith(roots):
+                refuse(event, os.fsdecode(path)[:80])
+        elif event == "import":
+            if type(args[0]) is not str:
+                refuse(event, "a module name that is not a string")
+            top = args[0].split(".")[0]
+            if top not in allowed and untrusted(caller()):
+                refuse(event, f"the module {args[0]}")
+        elif event == "object.__getattr__":
+            if len(args) > 1 and (type(args[1]) is not str or args[1] in FRAME_ATTRIBUTES) \
+                    and untrusted(caller()):
+                refuse(event, "reading a frame")
+        elif event == "sys._getframe":
+            if untrusted(caller()):
+                refuse(event, "called from your code")
+        elif event.startswith(MAKES_CODE):
+            if stack and stack[0].startswith("<frozen importlib"):
+                return     # the import system reading a module (its import event was allowed)
+            if event == "exec" and args and type(args[0]) is types.CodeType and (
+                    args[0].co_filename.startswith("<frozen")
+                    or os.path.realpath(args[0].co_filename).startswith(roots)):
+                return     # a module of the standard library or of an allowed package, imported
+            maker = caller()
+            if untrusted(maker):
+                refuse(event, "called from your code")
+            theirs = next((i for i, name in enumerate(stack) if untrusted(name)), None)
+            if theirs is None or maker.endswith(CODE_MAKERS):
+                return
+            if any(name.startswith("<frozen importlib") for name in stack[:theirs]):
+                return     # a library module's own code, run as it is imported (numpy.ma...)
+            refuse(event, f"asked of {os.path.basename(maker)} by your code")
 
     def hook(event, args):
         if inside:
             return
         inside.append(True)
         try:
-            if event.startswith(REFUSED_EVENTS):
-                refuse(event, repr(args)[:80])
-            elif event == "open":
-                path, mode, flags = (list(args) + [None, None])[:3]
-                if not isinstance(path, (str, bytes)):
-                    refuse(event, f"a file descriptor ({path!r})")
-                writing = (isinstance(mode, str) and set(mode) & set("wax+")) or \
-                    (isinstance(flags, int) and flags & WRITE_FLAGS)
-                real = os.path.realpath(os.fsdecode(path))
-                if writing or not real.startswith(roots):
-                    refuse(event, f"{os.fsdecode(path)[:80]}")
-            elif event == "import":
-                if args[0].split(".")[0] not in allowed and by_student(importing=True):
-                    refuse(event, f"the module {args[0]}")
-            elif event == "object.__getattr__":
-                if len(args) > 1 and args[1] in FRAME_ATTRIBUTES and by_student():
-                    refuse(event, f"reading .{args[1]}")
-            elif event.startswith(STUDENT_REFUSED) and by_student():
-                if event == "exec" and args and isinstance(args[0], types.CodeType) \
-                        and os.path.realpath(args[0].co_filename).startswith(roots):
-                    return   # a module of an allowed package, being imported
-                refuse(event, "called from your code")
+            check(event, args, files(getframe(1)))
         finally:
             inside.pop()
 
     sys.addaudithook(hook)
-    return refused
 
 
-# --------------------------------------------------------------------------- #
-# The broker and the executor, as processes
-# --------------------------------------------------------------------------- #
+def guarded_builtins(allowed, refused):
+    """The built-ins of the student's namespace: the real ones, with an ``__import__`` that
+    refuses modules the lesson does not allow (an import of a module already loaded makes
+    no audit event, so the hook alone would not see ``import os``)."""
+    real = builtins.__import__
+
+    def __import__(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A001
+        if type(name) is not str or level != 0 or name.split(".")[0] not in allowed:
+            shown = name if type(name) is str else "a module"
+            refused.append(f"import: {shown}"[:200])
+            raise Refused(f"import of {shown} is not allowed in graded code")
+        return real(name, globals, locals, fromlist, level)
+
+    namespace = dict(vars(builtins))
+    namespace["__import__"] = __import__
+    return namespace
+
 
 class SharedStorage:
     """One segment of shared memory (the broker's arena: an anonymous shared mapping, which
@@ -800,18 +853,23 @@ class Arena:
 
         return walk(reply)
 
-    def earlier(self, number):
-        """``[{"call": n, "path": path}]``: arrays of earlier requests that changed during
-        request ``number``; every array's current bytes become its reference."""
-        changed = []
+    def changes(self, number):
+        """What changed in the storage during request ``number``: ``(mutated, earlier)``,
+        the arrays of this request that its call modified (``{"path", "$a"...}``, with
+        their contents now) and those of earlier requests (``{"call": n, "path": path}``).
+        Every array's current bytes become its reference."""
+        mutated, earlier = [], []
         for n, path, (segment, offset, nbytes) in self.leaves:
             now = bytes(self.storage.view(segment)[offset:offset + nbytes])
             key = (segment, offset)
             if now != self.baseline[key]:
                 if n != number:
-                    changed.append({"call": n, "path": path})
+                    earlier.append({"call": n, "path": path})
+                else:
+                    mutated.append({"path": path, "$a": base64.b64encode(now).decode("ascii"),
+                                    **self.specs[key]})
                 self.baseline[key] = now
-        return changed
+        return mutated, earlier
 
 
 class Broker:
@@ -824,8 +882,13 @@ class Broker:
     * any executor operation (``call``, ``value``, ``getattr``, ``helper``, ``define``,
       ``ping``), with ``"timeout"`` (seconds): forwarded to the executor, whose reply comes
       back as ``{"status": "ok", "reply": {...}, "seconds": s, "call": n, "earlier": [...]}``,
-      or ``{"status": "timeout" | "died" | "garbage" | "startup_timeout" | "startup_died"}``
-      when it does not come. ``"startup"`` holds, once, the errors of the cells.
+      or ``{"status": "timeout" | "died" | "garbage" | "forged" | "startup_timeout" |
+      "startup_died" | "startup_forged"}`` when it does not come. ``"startup"`` holds, once,
+      the errors of the cells.
+
+    The student's code runs in the executor's process and can find its socket: every reply
+    of the executor carries a token drawn for that executor, which only the executor's own
+    stack holds, and a reply without it is ``forged``.
     """
 
     def __init__(self, allowed, read_roots, startup_limit, private=()):
@@ -837,6 +900,7 @@ class Broker:
         self.cells, self.skip, self.defines = [], [], []
         self.pid = None
         self.channel = None
+        self.token = None
         self.starting = None      # the deadline of the cells' run, while it runs
         self.failed = None        # why the executor could not start ("startup_timeout"...)
         self.startup_report = None
@@ -849,15 +913,17 @@ class Broker:
         self.arena.storage.renew()
         self.arena.reset()
         ours, theirs = socket.socketpair()
+        token = secrets.token_hex(16)
         pid = os.fork()
         if pid == 0:   # the executor
             try:
                 ours.close()
-                _executor_main(theirs.detach(), self)
+                self.token = None
+                _executor_main(theirs.detach(), self, token)
             finally:
                 os._exit(0)
         theirs.close()
-        self.pid = pid
+        self.pid, self.token = pid, token
         self.channel = Channel(ours.detach())
         self.private.append(self.channel.read_fd)
         self.failed = None
@@ -905,9 +971,12 @@ class Broker:
         except (Channel.Closed, WireError):
             self.failed = "startup_died"
         else:
-            if self.startup_report is None:
-                self.startup_report = reply
-            return None
+            if reply.pop("token", None) != self.token:
+                self.failed = "startup_forged"
+            else:
+                if self.startup_report is None:
+                    self.startup_report = reply
+                return None
         self.kill()
         return self.failed
 
@@ -941,15 +1010,19 @@ class Broker:
             self.kill()
             return {"status": "garbage", "detail": str(err)[:200]}
         seconds = time.monotonic() - start
+        if reply.pop("token", None) != self.token:
+            self.kill()
+            return {"status": "forged"}
         try:
             reply = self.arena.resolve(reply, number)
         except WireError as err:
             return {"status": "garbage", "detail": str(err)[:200]}
+        mutated, earlier = self.arena.changes(number)
         return {"status": "ok", "reply": reply, "seconds": seconds, "call": number,
-                "earlier": self.arena.earlier(number)}
+                "mutated": mutated, "earlier": earlier}
 
 
-def _executor_main(fd, broker):
+def _executor_main(fd, broker, token):
     """The executor process: drop the broker's channel, lock down, run the cells, serve."""
     for other in broker.private:    # the channel to the trusted side, first of all
         os.close(other)
@@ -958,30 +1031,37 @@ def _executor_main(fd, broker):
     cells, skip, defines = broker.cells, broker.skip, list(broker.defines)
     del broker
     # the student's namespace is a module of its own: `import __main__` finds it, not this file
+    refused = []
     module = types.ModuleType("__main__")
-    module.__builtins__ = builtins
+    module.__builtins__ = guarded_builtins(allowed, refused)
     sys.modules["__main__"] = module
     executor = Executor(module.__dict__, storage=storage)
     channel = Channel(fd)
     os.set_blocking(fd, True)
-    lockdown(allowed, roots)
+    lockdown(allowed, roots, refused)
+    seen = 0
     reply = executor.op_cells(cells, skip)
     for source in defines:
         reply["errors"] += [[-1, m] for m in executor.run_source(source)]
-    _send_blocking(fd, reply)
     while True:
+        reply["refused"], seen = refused[seen:seen + 20], len(refused)
+        _send_capped(fd, reply, token)
         request = _receive_blocking(channel)
         if request is None:
             return
-        answer = executor.answer(request)
-        try:
-            _send_blocking(fd, answer)
-        except (TypeError, ValueError) as err:   # a result that cannot be sent
-            _send_blocking(fd, {"failure": f"{type(err).__name__}: {err}"})
+        reply = executor.answer(request)
 
 
-def _send_blocking(fd, message):
-    data = frame(message)
+def _send_capped(fd, message, token):
+    """Send a reply with the executor's token, or say it could not be sent (a result that
+    is no data, or too big)."""
+    try:
+        data = frame(dict(message, token=token))
+    except (TypeError, ValueError, RecursionError) as err:
+        data = frame({"failure": f"{type(err).__name__}: {str(err)[:300]}", "token": token})
+    if len(data) > MAX_MESSAGE - 1024:
+        data = frame({"failure": f"a result of {len(data) >> 20} MB is too big to send back",
+                      "token": token})
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
