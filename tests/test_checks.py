@@ -26,6 +26,15 @@ def test_load_finds_every_lessons_check_module():
         checks_package.load("13_nowhere")
 
 
+def test_a_lessons_worker_holds_exactly_what_its_exercises_may_import():
+    for lesson in LESSONS:
+        assert set(checks_package.worker_modules(lesson.name)) == set(lesson.modules), lesson.name
+    with pytest.raises(ValueError, match="PACKAGES"):
+        Lesson("01_linear_algebra").exercise("f", None, imports=("numpy", "scipy"))
+    with pytest.raises(LookupError):
+        checks_package.worker_modules("13_nowhere")
+
+
 def reference_namespace(lesson):
     namespace = {"__name__": "__main__"}
     for name, ex in lesson.exercises.items():

@@ -813,6 +813,9 @@ class Lesson:
         (``numpy.linalg.eigh`` for power iteration)."""
         ex = Exercise(name, reference, tuple(forbidden), tuple(mutable), float(time_limit),
                       tuple(imports) if imports is not None else self.imports)
+        if self.name in MODULES and not set(ex.imports) <= set(worker_modules(self.name)):
+            raise ValueError(f"{name} may import {sorted(set(ex.imports) - set(worker_modules(self.name)))}, "
+                             f"which {self.name}'s worker does not hold: add them to PACKAGES")
         self.exercises[name] = ex
         return ex
 
@@ -1030,6 +1033,20 @@ MODULES = {
     "11_function_space": "function_space", "12_residual_networks": "residual",
     "13_training_doctor": "diagnosis",
 }
+
+
+#: The packages beyond :data:`NUMPY` that an exercise of the lesson may import. A lesson's
+#: worker holds :data:`NUMPY` and these; grading knows them without importing the check
+#: module (which may import torch), so it can start the worker first.
+PACKAGES = {"05_backpropagation": ("scipy",), "12_residual_networks": ("torch",)}
+
+
+def worker_modules(lesson):
+    """The modules the worker of a lesson's grading holds (its exercises may import no
+    other)."""
+    if lesson not in MODULES:
+        raise LookupError(f"no check module declares the lesson {lesson!r}")
+    return list(NUMPY) + list(PACKAGES.get(lesson, ()))
 
 
 def load(lesson):

@@ -42,7 +42,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from source_lib.checks import Verdict, load
+from source_lib.checks import Verdict, load, worker_modules
 from source_lib.grading import sandbox, submission
 from source_lib.grading.reader import Cell, read_code, translate
 from source_lib.grading.remote import RemoteRunner, WorkerProcess, check_worker
@@ -204,8 +204,8 @@ def sanitize_submission(assignment=None, student=None, notebooks=(), **_):
     for folder in folders:
         key = os.path.realpath(folder)
         try:
-            lesson = load(Path(folder).name)
-            process = WorkerProcess([], lesson.modules, os.getcwd())   # nbgrader's course root
+            modules = worker_modules(Path(folder).name)   # the check module, with torch, later
+            process = WorkerProcess([], modules, os.getcwd())   # nbgrader's course root
             process.launch()
             _LAUNCHED[key] = process
         except BaseException:  # noqa: BLE001 - grading starts it later, and says what fails
@@ -404,7 +404,7 @@ def _trusted_grading_class():
                 raise SubmissionFailed(f"no check module grades {sub.assignment!r}: nothing was "
                                        "graded (see source_lib.checks.MODULES)")
             process = _LAUNCHED.pop(os.path.realpath(_submitted(resources, self.config)), None)
-            if process is None or process.allowed != list(sub.lesson.modules) \
+            if process is None or set(process.allowed) != set(sub.lesson.modules) \
                     or Path(process.course_root).resolve() != Path(sub.course_root).resolve():
                 if process is not None:
                     process.kill()

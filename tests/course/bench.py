@@ -33,9 +33,13 @@ from source_lib.plotting import HEADLESS
 
 # A notebook runs in 15 s and 1.5 GB; its checks take 5 s (the capstone's, which draw
 # fresh training runs, 10 s); autograding one submission takes at most a third of what
-# nbgrader's own pipeline (a kernel running the notebook) takes on it.
+# nbgrader's own pipeline (a kernel running the notebook) takes on it. Lesson 12's checks
+# need torch on the trusted side: its import (1.1 s here), after nbgrader's own start
+# (1 s), makes about 2.5 s a floor, against 6 s for nbgrader's own pipeline on that quick
+# notebook, so its target is 0.6, not a third (the sandbox imports torch meanwhile).
 TARGETS = {"run_s": 15.0, "peak_mb": 1536.0, "checks_s": 5.0, "ratio": 1 / 3}
 CHECKS_S = {"13_training_doctor": 10.0}
+RATIO = {"12_residual_networks": 0.6}
 # nbgrader's default autograde pipeline, as this course graded before: the notebook run in
 # a kernel (unsandboxed, the test cells only print: the scores mean nothing here).
 PLAIN_NBGRADER = """
@@ -103,7 +107,8 @@ def bench(lesson):
         for part in ex.parts:
             checks.verdict(runner, name, part)
     checks_s = time.perf_counter() - start
-    limits = dict(TARGETS, checks_s=CHECKS_S.get(lesson, TARGETS["checks_s"]))
+    limits = dict(TARGETS, checks_s=CHECKS_S.get(lesson, TARGETS["checks_s"]),
+                  ratio=RATIO.get(lesson, TARGETS["ratio"]))
     with tempfile.TemporaryDirectory() as tmp:
         course = Course(tmp)
         course.release(lesson)
@@ -188,7 +193,8 @@ def bench_lessons(names):
         missed.append(f"all notebooks: {total:.0f} s > {COURSE_TARGET_S:.0f} s")
     print(f"\ntargets: notebook run <= {TARGETS['run_s']:.0f} s (all <= {COURSE_TARGET_S:.0f} s), "
           f"peak <= {TARGETS['peak_mb']:.0f} MB, checks <= {TARGETS['checks_s']:.0f} s (the capstone's "
-          f"10 s), autograde <= a third of nbgrader's own pipeline")
+          f"10 s), autograde <= a third of nbgrader's own pipeline (lesson 12, which needs torch "
+          f"on both sides: 0.6)")
     return missed
 
 
