@@ -19,6 +19,26 @@ def test_digits_split_partitions_the_data_set_reproducibly():
     assert all(np.array_equal(a, b) for a, b in zip((X_train, y_train, X_val, y_val), again))
 
 
+def test_digits_are_scikit_learns_without_importing_it(monkeypatch):
+    import pathlib
+    import subprocess
+    import sys
+
+    from source_lib import datasets
+
+    digits = load_digits()
+    X, y = datasets._digits()
+    assert X.dtype == np.float64 and y.dtype == np.int64
+    assert np.array_equal(X, digits.data) and np.array_equal(y, digits.target)
+    code = ("import sys\nfrom source_lib.datasets import load_digits_split\nload_digits_split()\n"
+            "assert 'sklearn' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    # where scikit-learn keeps its file elsewhere, it loads them itself
+    monkeypatch.setattr(pathlib.Path, "is_file", lambda self: False)
+    X2, y2 = datasets._digits()
+    assert np.array_equal(X2, digits.data) and np.array_equal(y2, digits.target)
+
+
 def test_digits_are_standardised_with_training_statistics():
     X_train, _, X_val, _ = load_digits_split()
     varying = X_train.std(axis=0) > 0

@@ -6,7 +6,8 @@ students' feedback, so nothing of it is trusted:
 * :func:`clean_folder` (before nbgrader copies anything): symbolic links, devices, FIFOs
   and sockets are removed from the submission's folder (nbgrader would copy their
   targets with the grader's rights: a link to ``gradebook.db`` or to a classmate's
-  notebook), and a notebook too big to read safely is set aside;
+  notebook), as are hard links to files elsewhere; a notebook too big to read safely, and
+  extra files beyond what a submission may bring, are set aside;
 * :func:`repair_metadata`: nbgrader metadata that nbgrader's own checks would reject as a
   fatal error of the whole run (a test cell pasted twice, as Jupyter's copy and paste
   does; a schema version of another nbgrader; a cell without points) is removed from the
