@@ -981,13 +981,14 @@ class _Tokens:
                     out.append(("{", hl))
                     out += self.block(h.body)
                     out.append(("}", hl))
-            elif isinstance(value, list):
-                for v in value:
-                    if isinstance(v, ast.AST):
-                        out += self.expr(v, line)
-            elif isinstance(value, ast.AST):
-                out += self.expr(value, line)
+            else:
+                out += self.fields(value, line)
         return out
+
+    def fields(self, value, line):
+        """The tokens of a field's expressions: one node, or a list of them."""
+        values = value if isinstance(value, list) else [value]
+        return [t for v in values if isinstance(v, ast.AST) for t in self.expr(v, line)]
 
     def arguments(self, args, line):
         out = []
@@ -1055,12 +1056,7 @@ class _Tokens:
             return out
         out = [(type(node).__name__, line)]
         for _, value in ast.iter_fields(node):
-            if isinstance(value, list):
-                for v in value:
-                    if isinstance(v, ast.AST):
-                        out += self.expr(v, line)
-            elif isinstance(value, ast.AST):
-                out += self.expr(value, line)
+            out += self.fields(value, line)
         return out
 
 
