@@ -44,6 +44,20 @@ def test_the_library_may_be_shown_read_only(tmp_path):
     assert proc.stdout.strip() == "OSError", proc.stderr
 
 
+def test_a_python_installed_under_tmp_is_usable(tmp_path, tmp_path_factory, monkeypatch):
+    """A course cloned into /tmp (its environment too) grades: the folders the sandbox makes on
+    the way to the environment, inside its own empty /tmp, are readable by the sandbox's user."""
+    env = tmp_path_factory.mktemp("clone") / "deep" / ".venv"
+    (env / "lib").mkdir(parents=True)
+    (env / "lib" / "marker.txt").write_text("found")
+    for folder in (env, env / "lib"):
+        folder.chmod(0o755)
+    dirs = sandbox.python_dirs()
+    monkeypatch.setattr(sandbox, "python_dirs", lambda: dirs + [env])
+    proc = run("print(open(%r).read())" % str(env / "lib" / "marker.txt"), tmp_path)
+    assert proc.returncode == 0 and proc.stdout.strip() == "found", proc.stderr
+
+
 def test_writes_stay_in_a_private_working_directory(tmp_path):
     work = tmp_path / "work"
     work.mkdir()

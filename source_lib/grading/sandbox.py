@@ -261,7 +261,7 @@ def command(argv, *, cwd=None, course_root=None, library=False, packages=None, f
     for path in hidden:
         bwrap += ["--perms", "0755", "--tmpfs", str(path)]
     for path in python_dirs() + ([LIBRARY] if library else []):
-        bwrap += _expose(path, hidden)
+        bwrap += _expose(path, hidden + [Path("/tmp")])
     if packages is not None:
         for site in site_dirs():
             bwrap += ["--perms", "0755", "--tmpfs", str(site)]
@@ -295,11 +295,13 @@ def command(argv, *, cwd=None, course_root=None, library=False, packages=None, f
     return enter + limit + bwrap + ["--"] + list(argv)
 
 
-def _expose(path, hidden):
-    """bubblewrap arguments that show ``path`` even if it lies inside a hidden directory."""
+def _expose(path, emptied):
+    """bubblewrap arguments that show ``path`` even if it lies inside a directory the sandbox
+    replaced with an empty one (a hidden directory, ``/tmp``): the folders on the way are
+    made readable by all, as bubblewrap would otherwise create them for root alone."""
     args = []
     for parent in reversed(path.parents):
-        if any(parent != h and parent.is_relative_to(h) for h in hidden):
+        if any(parent != h and parent.is_relative_to(h) for h in emptied):
             args += ["--perms", "0755", "--dir", str(parent)]
     return args + ["--ro-bind", str(path), str(path)]
 
