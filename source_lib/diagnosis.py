@@ -30,11 +30,14 @@ four graded functions read the records: :func:`diverged`, :func:`update_ratio`,
 of :func:`signals`).
 """
 
+import contextlib
+import functools
 import math
 
 import numpy as np
 
 from source_lib import optimizers
+from source_lib.datasets import load_digits_split
 from source_lib.validation import as_float_array, check_same_shape
 
 __all__ = ["CAUSES", "DEFAULT_CONFIG", "diverged", "update_ratio", "best_epoch", "diagnose",
@@ -81,13 +84,7 @@ RECORD_KEYS = ("train_loss", "val_loss", "train_epoch_loss", "lr", "grad_norms",
 def _numbers(x, name, ndim):
     """``x`` as a float64 array with ``ndim`` dimensions (NaN and inf allowed: a diverged
     run records them)."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be an array of numbers; got {type(x).__name__}") from err
-    if arr.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D; got an array of shape {arr.shape}")
-    return arr
+    return as_float_array(x, name, ndim=ndim, min_size=0, finite=False)
 
 
 def _field(record, key, ndim):
@@ -102,7 +99,7 @@ def _field(record, key, ndim):
 # The graded functions
 # --------------------------------------------------------------------------- #
 
-def diverged(train_loss, factor=10.0):
+def diverged(train_loss, factor=DIVERGENCE_FACTOR):
     r"""Whether a run diverged: a loss that is not finite, or that jumps far above the best.
 
     .. math::
@@ -313,8 +310,8 @@ def diagnose(record):
         return "dead_relus"
     if s["grad_ratio"] < VANISHING_LIMIT:
         return "vanishing_gradients"
-    if s["best_epoch"] < len(record["val_loss"]) - 1 and s["val_rise"] > OVERFIT_RISE \
-            and s["train_falls"]:
+    # a best epoch before the last is implied: at the last, val_rise is 0 and train_falls False
+    if s["val_rise"] > OVERFIT_RISE and s["train_falls"]:
         return "overfitting"
     if s["progress"] > SLOW_PROGRESS and s["update_ratio"] < SLOW_RATIO:
         return "lr_too_low"
@@ -325,16 +322,10 @@ def diagnose(record):
 # Recording runs
 # --------------------------------------------------------------------------- #
 
-_DATA = {}
-
-
+@functools.cache
 def _digits():
     """The digits' training and validation split (loaded once per process)."""
-    if not _DATA:
-        from source_lib.datasets import load_digits_split
-
-        _DATA["split"] = load_digits_split()
-    return _DATA["split"]
+    return load_digits_split()
 
 
 def _check_config(config):
@@ -369,17 +360,22 @@ def _check_config(config):
     return c
 
 
-def _log_softmax(z):
+def _forward(Ws, bs, X):
+    """The inputs of every layer (``X`` first) and the log-probabilities of the output.
+
+    The log-softmax is written here rather than taken from :mod:`source_lib.information`,
+    whose functions refuse the inf and nan of a run that diverges."""
+    hs = [X]
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        hs.append(np.maximum(hs[-1] @ W + b, 0.0))
+    z = hs[-1] @ Ws[-1] + bs[-1]
     shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return hs, shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def _mean_loss(Ws, bs, X, y):
     """Mean cross-entropy of the network on (X, y)."""
-    h = X
-    for W, b in zip(Ws[:-1], bs[:-1]):
-        h = np.maximum(h @ W + b, 0.0)
-    logp = _log_softmax(h @ Ws[-1] + bs[-1])
+    logp = _forward(Ws, bs, X)[1]
     return float(-np.mean(logp[np.arange(len(y)), y]))
 
 
@@ -469,10 +465,7 @@ def record_run(config, rng, progress=None):
 def _step(Ws, bs, params, Xb, yb, opt, lr, decay, record, t):
     """One training step: forward, record, backward, update. True if the loss is not finite."""
     L, N = len(Ws), len(yb)
-    hs = [Xb]                                   # inputs of every layer
-    for W, b in zip(Ws[:-1], bs[:-1]):
-        hs.append(np.maximum(hs[-1] @ W + b, 0.0))
-    logp = _log_softmax(hs[-1] @ Ws[-1] + bs[-1])
+    hs, logp = _forward(Ws, bs, Xb)             # hs: the inputs of every layer
     loss = -np.mean(logp[np.arange(N), yb])
     record["train_loss"][t] = loss
     record["dead_fraction"][t, :-1] = [np.mean(np.all(h == 0.0, axis=0)) for h in hs[1:]]
@@ -498,26 +491,22 @@ def _step(Ws, bs, params, Xb, yb, opt, lr, decay, record, t):
     return False
 
 
-class _one_thread:
-    """BLAS on one thread while a run trains: its matrices are small, and one core is what
-    grading may use. (The controller, which scans the loaded libraries, is made once.)"""
+def _one_thread():
+    """BLAS on one thread while a run trains (a context manager): its matrices are small,
+    and one core is what grading may use."""
+    controller = _blas_controller()
+    return contextlib.nullcontext() if controller is None else \
+        controller.limit(limits=1, user_api="blas")
 
-    controller = None
 
-    def __enter__(self):
-        self.limit = None
-        if _one_thread.controller is None:
-            try:
-                from threadpoolctl import ThreadpoolController
-            except ImportError:    # pragma: no cover - the course's environment has it
-                return self
-            _one_thread.controller = ThreadpoolController()
-        self.limit = _one_thread.controller.limit(limits=1, user_api="blas")
-        return self
-
-    def __exit__(self, *exc):
-        if self.limit is not None:
-            self.limit.restore_original_limits()
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's controller, which scans the loaded libraries: made once."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:    # pragma: no cover - the course's environment has it
+        return None
+    return ThreadpoolController()
 
 
 # --------------------------------------------------------------------------- #
@@ -535,10 +524,10 @@ def make_config(cause, rng, flavour=None):
     cause                        how the run is set up
     ============================ =========================================================
     ``"healthy"``                1-3 hidden layers, He's scale, SGD with momentum at a rate
-                                 of 0.005-0.03, 4-6 epochs of the whole training set
+                                 of 0.004-0.015, 4-6 epochs of the whole training set
     ``"lr_too_high"``            Adam at a rate of 1-4 (flavour 0), or plain SGD at 30-300
                                  (flavour 1)
-    ``"lr_too_low"``             plain SGD at 1e-5 to 1e-4
+    ``"lr_too_low"``             plain SGD at 1e-5 to 5e-5
     ``"vanishing_gradients"``    10-14 hidden layers at 0.15-0.25 of He's scale
     ``"dead_relus"``             hidden biases started at -5 to -4 (where one huge update
                                  or a wrong sign leaves them): most units never fire; Adam
@@ -578,7 +567,7 @@ def make_config(cause, rng, flavour=None):
         c.update(optimizer="momentum", lr=_log_uniform(rng, 0.004, 0.015),
                  weight_decay=float(rng.choice([0.0, 1e-4, 1e-3])), epochs=int(rng.integers(4, 7)))
     elif cause == "lr_too_high":
-        if (rng.random() < 0.5) if flavour is None else flavour == 0:
+        if _first_way(rng, flavour):
             c.update(optimizer="adam", lr=_log_uniform(rng, 1.0, 4.0))
         else:
             c.update(optimizer="sgd", lr=_log_uniform(rng, 30.0, 300.0))
@@ -589,7 +578,7 @@ def make_config(cause, rng, flavour=None):
                  init_scale=float(rng.uniform(0.15, 0.25)), optimizer="momentum",
                  lr=_log_uniform(rng, 0.005, 0.03), epochs=int(rng.integers(3, 5)))
     elif cause == "dead_relus":
-        adam = bool(rng.random() < 0.5) if flavour is None else flavour == 0
+        adam = _first_way(rng, flavour)
         c.update(depth=2, width=int(rng.choice([64, 96])), bias_init=float(rng.uniform(-5.0, -4.0)),
                  optimizer="adam" if adam else "momentum",
                  lr=_log_uniform(rng, 1e-3, 3e-3) if adam else _log_uniform(rng, 0.015, 0.06))
@@ -599,6 +588,12 @@ def make_config(cause, rng, flavour=None):
                  lr=_log_uniform(rng, 0.007, 0.011), n_train=n, batch_size=n,
                  epochs=int(rng.integers(40, 61)))
     return c
+
+
+def _first_way(rng, flavour):
+    """Whether a cause made in two ways is made the first way: ``flavour`` 0, or a coin
+    drawn with ``rng`` when it is None."""
+    return bool(rng.random() < 0.5) if flavour is None else flavour == 0
 
 
 def iter_runs(rng, per_cause=1, causes=CAUSES):
@@ -631,10 +626,10 @@ def iter_runs(rng, per_cause=1, causes=CAUSES):
     if isinstance(per_cause, (bool, np.bool_)) or not isinstance(per_cause, (int, np.integer)) \
             or per_cause < 1:
         raise ValueError(f"per_cause must be an integer >= 1; got {per_cause!r}")
-    labels = [(cause, k % 2) for cause in causes for k in range(per_cause)]
-    for cause, _ in labels:
+    for cause in causes:
         if cause not in CAUSES:
             raise ValueError(f"causes must be among {CAUSES}; got {cause!r}")
+    labels = [(cause, k % 2) for cause in causes for k in range(per_cause)]
     for i in rng.permutation(len(labels)):
         cause, flavour = labels[i]
         yield cause, record_run(make_config(cause, rng, flavour=flavour), rng)

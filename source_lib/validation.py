@@ -10,7 +10,7 @@ import numpy as np
 __all__ = ["as_float_array", "check_positive", "check_probability_vector", "check_same_shape"]
 
 
-def as_float_array(x, name, ndim=None, min_size=1):
+def as_float_array(x, name, ndim=None, min_size=1, finite=True):
     """Return ``x`` as a float64 array (a copy is never made needlessly).
 
     Parameters
@@ -23,12 +23,14 @@ def as_float_array(x, name, ndim=None, min_size=1):
         Allowed numbers of dimensions.
     min_size : int
         Smallest number of elements allowed.
+    finite : bool
+        Whether NaN and infinity are refused (a diverged run's losses hold them).
 
     Raises
     ------
     ValueError
         If ``x`` is not numeric, has the wrong number of dimensions, too few
-        elements, or contains NaN or infinity.
+        elements, or contains NaN or infinity when ``finite``.
     """
     try:
         arr = np.asarray(x, dtype=np.float64)
@@ -41,7 +43,7 @@ def as_float_array(x, name, ndim=None, min_size=1):
             raise ValueError(f"{name} must be {want}; got an array of shape {arr.shape}")
     if arr.size < min_size:
         raise ValueError(f"{name} must have at least {min_size} element(s); got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return arr
 
