@@ -106,6 +106,20 @@ def test_guarded_call_reports_exceptions_warnings_and_global_randomness():
     assert wire.guarded_call(lambda: np.random.seed(3), (), {})["global_rng"]
 
 
+def test_seeding_the_global_state_again_is_seen_and_the_callers_state_comes_back():
+    """A function that seeds the global state to the same seed at every call leaves it, from
+    the second call on, where the first left it: each call starts from a state of its own."""
+    def seeded():
+        np.random.seed(0)
+        return np.random.normal()
+
+    np.random.seed(7)
+    mine = np.random.get_state()[1].copy()
+    for _ in range(3):
+        assert wire.guarded_call(seeded, (), {})["global_rng"]
+    assert np.array_equal(np.random.get_state()[1], mine)
+
+
 def local():
     arena = wire.Arena(wire.LocalStorage())
     return arena, wire.Executor({"__name__": "__main__"}, storage=arena.storage)

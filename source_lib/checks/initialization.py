@@ -12,8 +12,8 @@ so a correct sampler fails it with probability below 1.2e-5. Every listed mistak
 variance off by a third or more, the wrong distribution, the wrong shape) fails them with
 probability far below 1e-12. Any correct sampler passes: ``rng.normal``,
 ``rng.standard_normal() * std``, ``rng.uniform``, ``rng.random()`` rescaled. An initialiser
-must also leave NumPy's global random state as it was (a helper puts a known state there
-before a call and reads it after, then puts the caller's back; the verdict is decided here).
+must also leave NumPy's global random state as it was (every call is checked for that, by
+:class:`~source_lib.checks.Runner`: a call starts from a global state never seen before).
 
 ``activation_stds`` and ``gradient_norms`` are compared with hand-worked networks and the
 reference; when a list is wrong, the usual mistakes are replayed here on the same input
@@ -158,43 +158,6 @@ def _shapes(rng):
     return [(300, 100), (50, 150), random_shape]
 
 
-def _swap_global_state(state):
-    """Beside the learner's code: put ``state`` into NumPy's global random state (the generator
-    behind np.random.seed, np.random.randn, np.random.uniform...) and return the state it held,
-    as plain data."""
-    kind, key, pos, has_gauss, gauss = np.random.get_state()
-    np.random.set_state(tuple(state))
-    return [str(kind), np.array(key), int(pos), int(has_gauss), float(gauss)]
-
-
-GLOBAL_STATE_HINT = (
-    "NumPy's global random state is not yours to seed or draw from (np.random.seed, "
-    "np.random.randn, np.random.normal...): the caller's other random numbers would change. "
-    "Draw from the rng argument itself, e.g. rng.standard_normal(shape)")
-
-
-def _check_global_state(f, rng):
-    """A call leaves NumPy's global random state as it was (the course's convention: randomness
-    comes in through rng, nothing reads or seeds the global state). The state is set to one
-    drawn here before the call and read after it (then the caller's is put back), and the
-    verdict is decided here from the two."""
-    seed = int(rng.integers(1, 2**32))
-    probe = list(np.random.RandomState(seed).get_state())
-    original = f.run_helper(_swap_global_state, probe)
-    try:
-        f(30, 20, np.random.default_rng(seed))
-    finally:
-        after = f.run_helper(_swap_global_state, original)
-    same = len(probe) == len(after) and all(
-        np.array_equal(b, a) if isinstance(b, np.ndarray) else b == a
-        for b, a in zip(probe, after))
-    if not same:
-        fail(f"{f.name} changed NumPy's global random state.",
-             inputs=f"{f.name}(30, 20, np.random.default_rng({seed}))",
-             expected="np.random.get_state() the same before and after the call",
-             received="another state after the call", hint=GLOBAL_STATE_HINT)
-
-
 def _tiny_shapes(f, rng):
     for fan_in, fan_out in [(1, 1), (1, 7), (6, 1)]:
         _sample(f, fan_in, fan_out, rng)
@@ -218,7 +181,6 @@ def xavier_normal_values(f, rng):
                       "Xavier uses BOTH fans: Var(W) = 2 / (fan_in + fan_out), and NumPy's scale is "
                       "the standard deviation sqrt(Var(W)), not the variance")
     _check_seeds(f, rng)
-    _check_global_state(f, rng)
     _tiny_shapes(f, rng)
 
 
@@ -277,7 +239,6 @@ def xavier_uniform_values(f, rng):
     for fan_in, fan_out in _shapes(rng):
         _check_uniform(f, fan_in, fan_out, rng)
     _check_seeds(f, rng)
-    _check_global_state(f, rng)
     _tiny_shapes(f, rng)
 
 
@@ -298,7 +259,6 @@ def he_normal_values(f, rng):
                       "ReLU zeroes; fan_in, the number of rows, not fan_out), and NumPy's scale "
                       "is the standard deviation sqrt(2 / fan_in)")
     _check_seeds(f, rng)
-    _check_global_state(f, rng)
     _tiny_shapes(f, rng)
 
 

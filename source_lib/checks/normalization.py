@@ -14,9 +14,9 @@ nothing and fails. The state may hold other entries (torch's ``num_batches_track
 accepted and must come back unchanged. A feature constant over the batch (variance exactly 0)
 and one equal up to round-off are valid inputs, whose output is beta.
 
-Dropout: ``p`` is validated in evaluation too (as torch does); a training call leaves NumPy's
-global random state as it was (set to a known state by a helper before the call, read after
-it and put back, and compared here); the mask depends only on the generator and the shape, so
+Dropout: ``p`` is validated in evaluation too (as torch does); a call leaves NumPy's global
+random state as it was (as every call of every lesson, checked by
+:class:`~source_lib.checks.Runner`); the mask depends only on the generator and the shape, so
 the backward pass is checked on inputs with exact zeros (as after a ReLU), where a mask rebuilt
 from ``out != 0`` is wrong.
 
@@ -510,40 +510,6 @@ def _call_dropout(f, x, p, gen, inputs):
     return out
 
 
-def _swap_global_state(state):
-    """Beside the learner's code: put ``state`` into NumPy's global random state (the generator
-    behind np.random.seed, np.random.rand...) and return the state it held, as plain data."""
-    kind, key, pos, has_gauss, gauss = np.random.get_state()
-    np.random.set_state(tuple(state))
-    return [str(kind), np.array(key), int(pos), int(has_gauss), float(gauss)]
-
-
-def _check_global_state(f, rng):
-    """A training call leaves NumPy's global random state as it was (randomness comes in through
-    rng; nothing seeds or draws from the global state). The state is set to one drawn here
-    before the call and read after it (then the caller's is put back); the verdict is decided
-    here from the two."""
-    seed = int(rng.integers(1, 2**32))
-    x = _nonzero(rng, (20, 30))
-    probe = list(np.random.RandomState(seed).get_state())
-    inputs = f"x of shape {x.shape}, p=0.5, train=True, rng=np.random.default_rng({seed})"
-    original = f.run_helper(_swap_global_state, probe)
-    try:
-        _call_dropout(f, x, 0.5, np.random.default_rng(seed), inputs)
-    finally:
-        after = f.run_helper(_swap_global_state, original)
-    same = len(after) == len(probe) and all(
-        np.array_equal(b, a) if isinstance(b, np.ndarray) else b == a
-        for b, a in zip(probe, after))
-    if not same:
-        fail("dropout_forward changed NumPy's global random state.", inputs=inputs,
-             expected="np.random.get_state() the same before and after the call",
-             received="another state after the call",
-             hint="NumPy's global random state is not yours to seed or draw from (np.random.seed, "
-                  "np.random.rand...): the caller's other random numbers would change. Draw the "
-                  "mask from the rng argument itself: rng.random(x.shape) >= p")
-
-
 def _shared_mask(kept, inputs):
     """Independent entries: a mask shared by all the rows (one random number per column) makes
     every row the same, one shared by all the columns every column the same. For independent
@@ -625,7 +591,6 @@ def dropout_forward_values(f, rng):
             fail("two consecutive calls with the same rng dropped exactly the same entries.",
                  inputs=inputs, hint="draw the mask from the rng you are given, at every call: "
                  "a generator seeded inside the function gives the same mask every time")
-    _check_global_state(f, rng)
     # p = 0 drops nothing and scales by 1/(1 - 0) = 1.
     x = rng.normal(size=(5, 6))
     gen = np.random.default_rng(int(rng.integers(2**32)))

@@ -384,10 +384,29 @@ def guarded_call(func, args, kwargs):
 
     Returns a dict: ``result`` (or ``error``: the exception's type, message and the
     student's frames of its traceback), ``warnings`` (category and message of each) and
-    ``global_rng`` (whether NumPy's global random state moved during the call).
+    ``global_rng`` (whether NumPy's global random state moved during the call). The call
+    starts from a global state of its own, never seen before, and the caller's is put back
+    afterwards: a function that seeds the global state (to any seed, its own of an earlier
+    call included) moves it.
     """
     outcome = {"warnings": [], "error": None}
+    caller = np.random.get_state()
+    _FRESH.random_sample()   # a new state, which no seed a student can write gives
+    np.random.set_state(_FRESH.get_state())
     before = _global_rng_state()
+    try:
+        _call(func, args, kwargs, outcome)
+    finally:
+        outcome["global_rng"] = _global_rng_state() != before
+        np.random.set_state(caller)
+    return outcome
+
+
+# The global random states calls start from (guarded_call), drawn from the system's entropy
+_FRESH = np.random.RandomState(np.random.SeedSequence().generate_state(4))
+
+
+def _call(func, args, kwargs, outcome):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -397,8 +416,6 @@ def guarded_call(func, args, kwargs):
                 raise
             outcome["error"] = describe_exception(err)
     outcome["warnings"] = [[w.category.__name__, str(w.message)[:500]] for w in caught][:20]
-    outcome["global_rng"] = _global_rng_state() != before
-    return outcome
 
 
 def _global_rng_state():
