@@ -130,8 +130,9 @@ def expect_dimension(f, want, X, threshold=None, *, hint, what="the number of co
     if isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_)) and got != want:
         mistakes = _pca_mistakes(X, 0.95 if threshold is None else threshold)
         if threshold is None:
-            mistakes = [(f"the default threshold is 0.95: your answer is the one for {other}", k)
-                        for other in (0.9, 0.99) for _, k in _pca_mistakes(X, other)[-1:]] + mistakes
+            mistakes = [(f"the default threshold is 0.95: your answer is the one for {other}, "
+                         "not for 0.95",
+                         ref.pca_dimension(X, other)) for other in (0.9, 0.99)] + mistakes
         matching = [label for label, k in mistakes if k == got and k != want]
         if matching:
             hint = matching[0]
@@ -305,10 +306,10 @@ ARGMIN = "the predicted class is the one with the LARGEST score: argmax, not arg
 COUNT = "return the FRACTION of points predicted right (a float in [0, 1]), not their number"
 
 
-def _ridge_scores(H, Y, l2, centre=True, bias_penalty=None):
-    """Scores of a ridge fit of Y on H: centred (the unpenalised bias), with a penalised bias
-    column, or without any bias."""
-    if bias_penalty is not None:
+def _ridge_scores(H, Y, l2, centre=True, penalised_bias=False):
+    """Scores of a ridge fit of Y on H: centred (the unpenalised bias), with a bias column
+    penalised like the weights, or without any bias."""
+    if penalised_bias:
         A = np.column_stack([H, np.ones(len(H))])
         P = np.eye(A.shape[1]) * l2
         return A @ np.linalg.lstsq(A.T @ A + P, A.T @ Y, rcond=None)[0]
@@ -339,7 +340,7 @@ def _probe_mistakes(H, y, l2):
         (SUM_NOT_MEAN, accuracy(_ridge_scores(H, Y, l2 * len(y)) + y_mean)),
         (RAW_SCORES, accuracy(H @ W + y_mean)),
         (NO_Y_MEAN, accuracy(Hc @ W)),
-        (BIAS, accuracy(_ridge_scores(H, Y, l2, bias_penalty=l2))),
+        (BIAS, accuracy(_ridge_scores(H, Y, l2, penalised_bias=True))),
         (NO_BIAS, accuracy(_ridge_scores(H, Y, l2, centre=False))),
     ]
 

@@ -106,7 +106,8 @@ def pca_no_tolerance(X, threshold=0.95):
     return int(np.argmax(ratios >= threshold)) + 1
 
 
-@variants.wrong("pca_dimension", "default threshold 0.9 instead of 0.95", hint="the default threshold is 0.95")
+@variants.wrong("pca_dimension", "default threshold 0.9 instead of 0.95",
+                hint="your answer is the one for 0.9, not")
 def pca_default_09(X, threshold=0.9):
     X = np.asarray(X, dtype=float)
     if not 0 < threshold <= 1 or X.ndim != 2 or len(X) < 2 or np.all(X == X[0]):
