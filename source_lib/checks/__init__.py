@@ -370,7 +370,7 @@ class Runner:
                              kwargs=wire.encode(dict(kwargs), functions=True))
         names = _argument_names(ex.signature(method_name), args, kwargs)
         self.calls[reply.get("call")] = (label, names, ex.mutable)
-        self._earlier(student, reply.get("earlier", []), label, inputs)
+        self._earlier(reply.get("earlier", []), label, inputs)
         if reply.get("missing"):
             fail(f"{ex.name} is not defined: run its cell (and the set-up cell at the top) first.",
                  hint="if you renamed it, give it back the name the exercise asks for.")
@@ -407,8 +407,7 @@ class Runner:
             elif path[0] == "kwargs":
                 after_kw = _put(after_kw, path[1:], value)
         student.last = {"warnings": reply.get("warnings", []),
-                        "replaced": _replaced(args, reply["args"]) | _replaced(kwargs, reply["kwargs"]),
-                        "aliases": [_name_of(p, names) for p in _inputs_in(reply["result"])]}
+                        "replaced": _replaced(args, reply["args"]) | _replaced(kwargs, reply["kwargs"])}
         for i, (b, a) in enumerate(zip(before, after)):
             self._settle(student, names[i], b, a, args[i], inputs)
         for k, b in before_kw.items():
@@ -419,7 +418,7 @@ class Runner:
                 self.advice.append(note)
         return result
 
-    def _earlier(self, student, changed, label, inputs):
+    def _earlier(self, changed, label, inputs):
         """Fail when this call changed an input of an earlier call (an object of the
         student's kept the caller's array and modified it later)."""
         __tracebackhide__ = True
@@ -552,25 +551,6 @@ def _replaced(original, encoded):
                 and isinstance(entries[k], dict) and "input" not in entries[k]]
         if keys:
             found[key] = keys
-    return found
-
-
-def _inputs_in(encoded):
-    """The paths of the inputs that an encoded value holds as themselves (marked "input")."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, list):
-            for x in node:
-                walk(x)
-        elif isinstance(node, dict):
-            if "input" in node and "$a" in node:
-                found.append(node["input"])
-            else:
-                for x in node.values():
-                    walk(x)
-
-    walk(encoded)
     return found
 
 
@@ -813,8 +793,9 @@ class Lesson:
         (``numpy.linalg.eigh`` for power iteration)."""
         ex = Exercise(name, reference, tuple(forbidden), tuple(mutable), float(time_limit),
                       tuple(imports) if imports is not None else self.imports)
-        if self.name in MODULES and not set(ex.imports) <= set(worker_modules(self.name)):
-            raise ValueError(f"{name} may import {sorted(set(ex.imports) - set(worker_modules(self.name)))}, "
+        missing = set(ex.imports) - set(worker_modules(self.name)) if self.name in MODULES else set()
+        if missing:
+            raise ValueError(f"{name} may import {sorted(missing)}, "
                              f"which {self.name}'s worker does not hold: add them to PACKAGES")
         self.exercises[name] = ex
         return ex

@@ -536,7 +536,6 @@ def plateau_values(f, rng):
     # Two schedulers stepped side by side must not share their state.
     a = f(1.0, factor=0.5, patience=1)
     b = f(0.3, factor=0.2, patience=0, threshold=0.0)
-    shared = SHARED
     ref_a = ref.ReduceLROnPlateau(1.0, factor=0.5, patience=1)
     ref_b = ref.ReduceLROnPlateau(0.3, factor=0.2, patience=0, threshold=0.0)
     seq_a = [3.0, 3.0, 2.0, 3.0, 3.0, 3.0, 1.0, 1.0]
@@ -550,7 +549,7 @@ def plateau_values(f, rng):
                      inputs=f"a = ReduceLROnPlateau(lr=1.0, factor=0.5, patience=1); b = ReduceLROnPlateau("
                             f"lr=0.3, factor=0.2, patience=0, threshold=0.0); a.step(m_a) and b.step(m_b) "
                             f"in turn with m_a = {seq_a}, m_b = {seq_b}; call {i + 1} of {label}",
-                     expected=f"{want:.12g}", received=describe(got), hint=shared)
+                     expected=f"{want:.12g}", received=describe(got), hint=SHARED)
     # Long random sequences, with settings drawn at random; one reaches min_lr.
     for patience, with_floor in ((int(rng.integers(0, 3)), False), (int(rng.integers(2, 6)), True),
                                  (int(rng.integers(0, 2)), True)):
