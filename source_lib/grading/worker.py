@@ -112,11 +112,7 @@ def encode(value, handles=None, functions=False, same=None):
         shared memory is sent as that reference (the broker fills in its contents).
     """
     def enc(v):
-        if v is None or isinstance(v, (bool, str)):
-            return v
-        if isinstance(v, int) and not isinstance(v, bool):
-            return v
-        if isinstance(v, float):
+        if v is None or isinstance(v, (bool, str, int, float)):
             return v
         if isinstance(v, complex):
             return {"$c": [v.real, v.imag]}
@@ -492,16 +488,16 @@ class Executor:
                       shared=self.shared if self.storage is not None else None)
 
     # running code ------------------------------------------------------------
-    def run_source(self, source):
-        """Run a cell statement by statement (a failing statement does not stop the rest);
-        the error messages."""
+    def run_source(self, source, skip=()):
+        """Run a cell statement by statement (a failing statement does not stop the rest;
+        ``skip``: top-level modules whose imports are left out); the error messages."""
         try:
             tree = ast.parse(source)
         except SyntaxError as err:
             return [f"SyntaxError: {err}"]
         except (ValueError, RecursionError, MemoryError) as err:
             return [f"{type(err).__name__}: the cell cannot be read"]
-        return self.run_statements(tree.body)
+        return self.run_statements([node for node in tree.body if not _imports_only(node, skip)])
 
     def run_statements(self, body):
         errors = []
@@ -523,20 +519,8 @@ class Executor:
     def op_cells(self, cells, skip=()):
         """Run the submission's cells (``skip``: top-level modules whose imports are left
         out, the lesson's demo-only modules); the errors, per cell."""
-        errors = []
-        for index, source in enumerate(cells):
-            try:
-                tree = ast.parse(source)
-            except SyntaxError as err:
-                errors.append([index, f"SyntaxError: {err}"])
-                continue
-            except (ValueError, RecursionError, MemoryError) as err:
-                errors.append([index, f"{type(err).__name__}: the cell cannot be read"])
-                continue
-            body = [node for node in tree.body if not _imports_only(node, skip)]
-            for message in self.run_statements(body):
-                errors.append([index, message])
-        return {"errors": errors}
+        return {"errors": [[index, message] for index, source in enumerate(cells)
+                           for message in self.run_source(source, skip)]}
 
     def op_define(self, source):
         """Run more code in the student's namespace (the catalogue tests' variants)."""
@@ -662,8 +646,10 @@ def lockdown(allowed, read_roots, refused):
         refused.append(f"{event}: {detail}"[:200])
         raise Refused(f"{event} is not allowed in graded code ({detail})")
 
-    def check(event, args, stack):
-        caller = lambda: first(stack)  # noqa: E731
+    def check(event, args, frame):
+        # the stack's files are read only for the events that need them (builtins.id, for
+        # one, comes at every id() call)
+        caller = lambda: first(files(frame))  # noqa: E731
         if event.startswith(REFUSED_EVENTS):
             refuse(event, ", ".join(type(a).__name__ for a in args)[:80])
         elif event == "open":
@@ -689,13 +675,14 @@ def lockdown(allowed, read_roots, refused):
             if untrusted(caller()):
                 refuse(event, "called from your code")
         elif event.startswith(MAKES_CODE):
+            stack = files(frame)
             if stack and stack[0].startswith("<frozen importlib"):
                 return     # the import system reading a module (its import event was allowed)
             if event == "exec" and args and type(args[0]) is types.CodeType and (
                     args[0].co_filename.startswith("<frozen")
                     or os.path.realpath(args[0].co_filename).startswith(roots)):
                 return     # a module of the standard library or of an allowed package, imported
-            maker = caller()
+            maker = first(stack)
             if untrusted(maker):
                 refuse(event, "called from your code")
             theirs = next((i for i, name in enumerate(stack) if untrusted(name)), None)
@@ -710,7 +697,7 @@ def lockdown(allowed, read_roots, refused):
             return
         inside.append(True)
         try:
-            check(event, args, files(getframe(1)))
+            check(event, args, getframe(1))
         finally:
             inside.pop()
 
