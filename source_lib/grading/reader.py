@@ -119,14 +119,6 @@ class CodeReading:
     limits: list = field(default_factory=list)      # what the reader cannot rule out
     skipped: list = field(default_factory=list)     # (cell source, first line, last line) not run
 
-    @property
-    def flagged(self):
-        """Everything that names an attempt, for the review and "needs a look"."""
-        found = list(self.tampering)
-        for reasons in self.refused.values():
-            found += [r for r in reasons if r not in found]
-        return found
-
 
 # --------------------------------------------------------------------------- #
 # Parsing
@@ -398,10 +390,10 @@ def _global_loads(stmt):
 
 
 class _Reader:
-    def __init__(self, aliases, bound, allowed, forbidden, library_names, top_bound=frozenset()):
-        self.aliases, self.bound, self.allowed = aliases, bound, allowed
+    def __init__(self, aliases, allowed, forbidden, library_names):
+        self.aliases, self.allowed = aliases, frozenset(allowed)
         self.forbidden, self.library = forbidden, library_names
-        self.top_bound = top_bound
+        self.globals = frozenset()   # the loads of global names of the code being read
         self.last = {}
         for name in forbidden:
             parts = name.split(".")
@@ -447,7 +439,7 @@ class _Reader:
                 return "has an annotation written as a string, which a library may run as code"
         return None
 
-    def problem(self, node, called=frozenset()):
+    def problem(self, node, called):
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.name.split(".")[0] == LIBRARY:
@@ -500,7 +492,7 @@ class _Reader:
             return why
         if name.startswith("__") and name != "__name__":
             return f"uses {name}"
-        if id(node) not in getattr(self, "globals", ()):
+        if id(node) not in self.globals:
             return None       # a parameter or a local of a function
         if name in REFLECTIVE and isinstance(node.ctx, ast.Load) and not is_called:
             return f"passes {name} around (a name computed at run time could follow)"
@@ -679,12 +671,9 @@ def read_code(cells, lesson):
     aliases = _import_aliases(readable)
     student = [(c, t) for c, t in trees if c.kind in ("solution", "student")]
     visible = [t for c, t in trees if c.kind != "instructor" and t is not None and t is not UNREADABLE]
-    bound = _bound_names(visible)
     top_bound = _top_level_names(visible)
     library = {n for n, target in aliases.items() if target.split(".")[0] == LIBRARY}
-    lesson_allowed = set()
-    for ex in lesson.exercises.values():
-        lesson_allowed |= expand_allowed(ex.imports)
+    lesson_allowed = expand_allowed(lesson.modules)
 
     # top-level statements of the student's code, and the names they bind or change
     modules = {name for name, target in aliases.items() if _is_module(target)}
@@ -704,7 +693,7 @@ def read_code(cells, lesson):
                 affecting.setdefault(name, []).append((cell, stmt))
 
     # every statement with what no exercise may do does not run in the worker at all
-    anywhere = _Reader(aliases, bound, lesson_allowed, (), library, top_bound)
+    anywhere = _Reader(aliases, lesson_allowed, (), library)
     problems = {}
     for cell, stmt in statements:
         problems[id(stmt)] = anywhere.problems(stmt)
@@ -718,7 +707,7 @@ def read_code(cells, lesson):
                  or (c.kind == "solution" and c.exercise == ex.name)]
         if not seeds:
             continue
-        reader = _Reader(aliases, bound, expand_allowed(ex.imports), ex.forbidden, library, top_bound)
+        reader = _Reader(aliases, expand_allowed(ex.imports), ex.forbidden, library)
         code = _closure(seeds, affecting, modules, ex.name)
         used_by_exercises |= {id(stmt) for _, stmt in code}
         refused, found = {}, {}
@@ -778,19 +767,13 @@ def _top_level_names(trees):
                 names |= set(node.names)
         for stmt in tree.body:
             names |= set(_defined(stmt))
-            for node in ast.walk(stmt):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
-                        and not _inside_scope(stmt, node):
+            todo = [stmt]   # not into a function, lambda, class or comprehension inside it
+            while todo:
+                node = todo.pop()
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                     names.add(node.id)
+                todo += [child for child in ast.iter_child_nodes(node) if not isinstance(child, SCOPES)]
     return names
-
-
-def _inside_scope(stmt, target):
-    """Whether ``target`` lies inside a function, lambda, class or comprehension of ``stmt``."""
-    for node in ast.walk(stmt):
-        if node is not stmt and isinstance(node, SCOPES) and any(n is target for n in ast.walk(node)):
-            return True
-    return False
 
 
 def _is_module(dotted):
