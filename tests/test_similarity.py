@@ -1037,3 +1037,16 @@ def test_a_class_of_100_students_and_6_functions_takes_a_few_seconds():
           f"{6 * 100 * 2} comparisons with a reference; {len(matches)} matches")
     assert all(len(f) == 6 and all(f.values()) for f in functions.values())
     assert cpu < 6.0
+
+
+def test_a_copy_of_the_reference_is_reported_once():
+    """A reference that calls no helper of the validation module is the same text with and
+    without its helpers: it is compared, and a copy of it reported, once."""
+    from source_lib import schedules
+    from source_lib.grading import copies
+
+    lesson = load("09_lr_schedules")
+    names = copies.graded_functions(lesson)
+    assert all(list(copies.public_code(lesson)[name]) == ["reference"] for name in names)
+    lines = copies.against_public_code(lesson, [inspect.getsource(schedules)])
+    assert sorted(line.split(":")[0] for line in lines) == sorted(names), lines

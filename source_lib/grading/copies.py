@@ -47,7 +47,10 @@ def _public(lesson_name, solution_path, mtime):
                                                                             ref.__name__)}
         if solution:
             sources["solution"] = similarity.function_sources(solution, name)
-        found[name] = {label: s for label, s in sources.items() if s}
+        found[name] = {}
+        for label, text in sources.items():   # a reference without helpers: compared once
+            if text and text not in found[name].values():
+                found[name][label] = text
     return found
 
 
@@ -65,7 +68,7 @@ def public_code(lesson, solution_path=None):
 def student_sources(sources, lesson):
     """``{function: source}`` of one submission, from the sources of its solution and
     student cells (not the lesson's demos, which every submission shares)."""
-    return {name: similarity.function_sources(list(sources), name) for name in graded_functions(lesson)}
+    return similarity.function_sources(list(sources), graded_functions(lesson))
 
 
 def against_public_code(lesson, sources, solution_path=None):

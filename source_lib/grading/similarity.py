@@ -165,8 +165,7 @@ def notebook_cells(notebook, solutions_only=False):
             continue
         if solutions_only and not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
             continue
-        source = cell.get("source", "")
-        sources.append("".join(source) if isinstance(source, list) else source)
+        sources.append(_cell_source(cell))
     return sources
 
 
@@ -1215,9 +1214,9 @@ class Similarity:
 def _ranges(matched, code_lines):
     """Matched lines as ranges; a gap holding no unmatched line of code (a blank line, a
     comment, a docstring) does not split a range."""
-    out = []
+    out, unmatched = [], code_lines - matched
     for line in sorted(matched):
-        if out and not any(out[-1][1] < c < line for c in code_lines - matched):
+        if out and not any(out[-1][1] < c < line for c in unmatched):
             out[-1][1] = line
         else:
             out.append([line, line])
