@@ -28,7 +28,8 @@ import shutil
 import stat
 from pathlib import Path
 
-__all__ = ["clean_folder", "repair_metadata", "sanitize_notebook", "MAX_NOTEBOOK_BYTES"]
+__all__ = ["clean_folder", "repair_metadata", "sanitize_notebook", "sanitize_outputs",
+           "MAX_NOTEBOOK_BYTES"]
 
 MAX_NOTEBOOK_BYTES = 64 << 20       # a bigger notebook is set aside, not read
 MAX_CELLS = 20_000                  # a notebook with more cells is set aside too
@@ -260,42 +261,58 @@ def sanitize_notebook(nb, instructor_markdown=()):
                     lines.append(line)
             cell.source = "\n".join(lines)
             notes.append(f"cell {index}: a hidden-test block outside a test cell removed")
-        if cell.cell_type != "code":
-            continue
-        outputs = []
-        for out in cell.get("outputs", []):
-            kind = out.get("output_type")
-            if kind == "stream":
-                text = out.get("text", "")
-                if _size(text) > MAX_OUTPUT_BYTES:
-                    text = text[:MAX_OUTPUT_BYTES // 4] + "\n[... output cut at grading: too long]\n"
-                    notes.append(f"cell {index}: a long output cut")
-                out["text"] = text
-            elif kind == "error":
-                out["traceback"] = [t[:4000] for t in out.get("traceback", [])[:100]]
-                out["evalue"] = str(out.get("evalue", ""))[:2000]
-            elif kind in ("display_data", "execute_result"):
-                data = out.get("data", {})
-                kept = {}
-                for mime, value in data.items():
-                    limit = MAX_OUTPUT_BYTES if mime in TEXT_TYPES else MAX_IMAGE_BYTES
-                    if (mime in TEXT_TYPES or mime in IMAGE_TYPES) and _size(value) <= limit:
-                        kept[mime] = value
-                if set(kept) != set(data):
-                    notes.append(f"cell {index}: outputs other than text and images removed")
-                if not kept:
-                    continue
-                out["data"] = kept
-                out["metadata"] = {}
-            else:
-                continue
-            size = _size(out.get("text", "")) + sum(_size(v) for v in out.get("data", {}).values()) \
-                + sum(_size(t) for t in out.get("traceback", []))
-            if size > budget:
-                notes.append(f"cell {index}: outputs beyond the notebook's {MAX_OUTPUTS_BYTES >> 20} MiB removed")
-                budget = 0
-                continue
-            budget -= size
-            outputs.append(out)
-        cell.outputs = outputs
+        if cell.cell_type == "code":
+            budget = _sanitize_outputs(cell, index, budget, notes)
     return list(dict.fromkeys(notes))
+
+
+def sanitize_outputs(nb):
+    """Make the outputs of a notebook's code cells safe to store and show (text and images
+    only; each output, and the notebook's outputs together, capped); what was removed."""
+    notes, budget = [], MAX_OUTPUTS_BYTES
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            budget = _sanitize_outputs(cell, index, budget, notes)
+    return list(dict.fromkeys(notes))
+
+
+def _sanitize_outputs(cell, index, budget, notes):
+    """One code cell's outputs made safe (what was removed added to ``notes``); the notebook's
+    output budget left."""
+    outputs = []
+    for out in cell.get("outputs", []):
+        kind = out.get("output_type")
+        if kind == "stream":
+            text = out.get("text", "")
+            if _size(text) > MAX_OUTPUT_BYTES:
+                text = text[:MAX_OUTPUT_BYTES // 4] + "\n[... output cut at grading: too long]\n"
+                notes.append(f"cell {index}: a long output cut")
+            out["text"] = text
+        elif kind == "error":
+            out["traceback"] = [t[:4000] for t in out.get("traceback", [])[:100]]
+            out["evalue"] = str(out.get("evalue", ""))[:2000]
+        elif kind in ("display_data", "execute_result"):
+            data = out.get("data", {})
+            kept = {}
+            for mime, value in data.items():
+                limit = MAX_OUTPUT_BYTES if mime in TEXT_TYPES else MAX_IMAGE_BYTES
+                if (mime in TEXT_TYPES or mime in IMAGE_TYPES) and _size(value) <= limit:
+                    kept[mime] = value
+            if set(kept) != set(data):
+                notes.append(f"cell {index}: outputs other than text and images removed")
+            if not kept:
+                continue
+            out["data"] = kept
+            out["metadata"] = {}
+        else:
+            continue
+        size = _size(out.get("text", "")) + sum(_size(v) for v in out.get("data", {}).values()) \
+            + sum(_size(t) for t in out.get("traceback", []))
+        if size > budget:
+            notes.append(f"cell {index}: outputs beyond the notebook's {MAX_OUTPUTS_BYTES >> 20} MiB removed")
+            budget = 0
+            continue
+        budget -= size
+        outputs.append(out)
+    cell.outputs = outputs
+    return budget
