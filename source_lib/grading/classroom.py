@@ -322,12 +322,10 @@ def grade_class(root, lessons=None, jobs=None, force=False, progress=True):
         lane.start()
     for lane in lanes:
         lane.join()
-    if fatal:
-        if bar is not None:
-            bar.close()
-        raise fatal[0]
     if bar is not None:
         bar.close()
+    if fatal:
+        raise fatal[0]
     sweep_cgroups()      # what lanes that had to be killed left behind
     _flag_copies(root, outcomes)
     return [outcomes[key] for key in todo]
@@ -413,14 +411,12 @@ def report(root, outcomes, out=None):
 def doctor(out=None):
     """Check, step by step, that this machine can grade: the sandbox, the cgroups, a worker
     for every lesson's allowlist. Prints what it finds; 0 if grading can run."""
-    import tempfile as _tempfile
-
     from source_lib.checks import MODULES, load
     from source_lib.grading import remote, sandbox
 
     out = out or sys.stdout
     ok = True
-    print(f"Python: {sys.executable} ({sys.version.split()[0]}); TMPDIR={_tempfile.gettempdir()}", file=out)
+    print(f"Python: {sys.executable} ({sys.version.split()[0]}); TMPDIR={tempfile.gettempdir()}", file=out)
     try:
         sandboxed = sandbox.available()
         print(f"sandbox: {'bubblewrap works' if sandboxed else 'NOT sandboxed (' + sandbox.UNSANDBOXED + '=1)'}",
@@ -456,7 +452,7 @@ def doctor(out=None):
 # --------------------------------------------------------------------------- #
 
 SECRET_FILE = ".course-secret"
-_HIDDEN_RUN = re.compile(r"(checks\.run\((?P<args>[^)]*?)seed=)(?P<seed>\d+)")
+_HIDDEN_RUN = re.compile(r"(checks\.run\([^)]*?seed=)\d+")
 
 
 def derived_seed(secret, lesson, grade_id, avoid=()):
@@ -476,8 +472,6 @@ def derived_seed(secret, lesson, grade_id, avoid=()):
 def private_notebook(nb, lesson, secret, key=None):
     """Give every hidden ``checks.run(..., seed=N)`` of a source notebook a seed drawn from
     ``secret``, and the quiz's test cell its answer ``key`` (if given); what changed."""
-    from source_lib.grading.pipeline import parse_test
-
     public = set()
     tests = []
     for cell in nb.cells:

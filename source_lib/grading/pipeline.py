@@ -92,15 +92,15 @@ WORKER_KINDS = ("setup", "solution", "student")
 
 
 def worker_sources(cells, skipped=()):
-    """The cells the worker runs, as plain Python: the set-up cell, the solution cells and
-    the student's own cells (not the lesson's demos nor the test cells), without the
+    """The cells the worker runs, of ``cells`` already made plain Python (:func:`translate`):
+    the set-up cell, the solution cells and the student's own cells (not the lesson's demos nor the test cells), without the
     top-level statements the reader refused (``skipped``: ``(source, first, last)`` line
     ranges, blanked so that line numbers stay the same)."""
     sources = []
     for cell in cells:
         if cell.kind not in WORKER_KINDS:
             continue
-        source = translate(cell.source)
+        source = cell.source
         ranges = [(a, b) for text, a, b in skipped if text == source]
         if ranges:
             lines = source.splitlines()
@@ -229,9 +229,7 @@ def _guarded(preprocess):
     def wrapper(self, nb, resources):
         try:
             return preprocess(self, nb, resources)
-        except (sandbox.GradingCannotStart, KeyboardInterrupt):
-            raise
-        except SubmissionFailed:
+        except (sandbox.GradingCannotStart, KeyboardInterrupt, SubmissionFailed):
             raise
         except BaseException as err:  # noqa: BLE001 - SystemExit, RecursionError, anything
             raise SubmissionFailed(f"grading this submission failed: {type(err).__name__}: "
@@ -254,25 +252,19 @@ class _Submission:
 
         info = resources["nbgrader"]
         self.notebook, self.assignment = info["notebook"], info["assignment"]
-        self.student = info.get("student")
         with Gradebook(info["db_url"]) as gb:
             source_nb = gb.find_notebook(self.notebook, self.assignment)
             self.sources = {c.name: (c.source, c.cell_type, c.locked) for c in source_nb.source_cells}
             self.solution_ids = {c.name for c in source_nb.solution_cells}
             self.points = {c.name: float(c.max_score) for c in source_nb.grade_cells
                            if c.cell_type == "code" and c.name not in self.solution_ids}
-        coursedir = CourseDirectory(config=config)
-        self.course_root = coursedir.root
-        source = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment)) \
-            / f"{self.notebook}.ipynb"
-        self.source_path = source
-        self.instructor_code, self.instructor_markdown = set(), set()
+        self.course_root = CourseDirectory(config=config).root
+        self.source_path = source = _source_notebook(info, config)
+        self.instructor_code = set()
         try:
-            for cell in _instructor_notebook(str(source), source.stat().st_mtime).cells:
-                if cell.cell_type == "markdown":
-                    self.instructor_markdown.add(cell.source)
-                elif cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade_id"):
-                    self.instructor_code.add(cell.source)
+            self.instructor_code = {
+                cell.source for cell in _instructor_notebook(str(source), source.stat().st_mtime).cells
+                if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade_id")}
         except OSError:   # without the source, every unmarked cell counts as the student's
             pass
         try:
@@ -281,8 +273,6 @@ class _Submission:
             self.lesson = None
         self.tests = [parse_test(gid, self.sources[gid][0]) for gid in self.points] \
             if self.lesson is not None else []
-        for test in self.tests:
-            test.points = self.points[test.grade_id]
         self.cells = self.classify(nb)
 
     def classify(self, nb):
@@ -372,13 +362,17 @@ def _key(resources):
     return info.get("assignment"), info.get("student"), info.get("notebook")
 
 
-def _instructor_markdown_of(resources, config):
+def _source_notebook(info, config):
+    """The path of the instructor's source notebook of a submission (``resources["nbgrader"]``)."""
     from nbgrader.coursedir import CourseDirectory
 
-    info = resources["nbgrader"]
     coursedir = CourseDirectory(config=config)
-    source = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) \
+    return Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) \
         / f"{info['notebook']}.ipynb"
+
+
+def _instructor_markdown_of(resources, config):
+    source = _source_notebook(resources["nbgrader"], config)
     return {c.source for c in _instructor_notebook(str(source), source.stat().st_mtime).cells
             if c.cell_type == "markdown"}
 
@@ -403,7 +397,8 @@ def _trusted_grading_class():
             if sub.lesson is None:
                 raise SubmissionFailed(f"no check module grades {sub.assignment!r}: nothing was "
                                        "graded (see source_lib.checks.MODULES)")
-            process = _LAUNCHED.pop(os.path.realpath(_submitted(resources, self.config)), None)
+            submitted = os.path.realpath(_submitted(resources, self.config))
+            process = _LAUNCHED.pop(submitted, None)
             if process is None or set(process.allowed) != set(sub.lesson.modules) \
                     or Path(process.course_root).resolve() != Path(sub.course_root).resolve():
                 if process is not None:
@@ -422,11 +417,11 @@ def _trusted_grading_class():
                 sub.lesson, [c.source for c in sub.cells if c.kind in ("solution", "student")],
                 sub.source_path)
             folder = resources.get("metadata", {}).get("path")
-            review["submission"] = _FOLDER_NOTES.pop(os.path.realpath(_submitted(resources, self.config)), []) \
+            review["submission"] = _FOLDER_NOTES.pop(submitted, []) \
                 + _REPAIRS.pop(_key(resources), []) + restored
             if self.rerun_demos:
                 from source_lib.grading import demos
-                review["demos"] = demos.rerun(nb, sub, self.config)
+                review["demos"] = demos.rerun(nb, sub)
             self._review(resources, review, folder)
             return nb, resources
 

@@ -89,7 +89,6 @@ class WorkerProcess:
         self.startup_errors = []
         self.startup_refused = []
         self.startup_failure = None
-        self.restarts = 0
         self.sandboxed = None
         self.hello = None
         self.loaded = False       # whether the cells were sent
@@ -268,8 +267,7 @@ class WorkerProcess:
         self.proc, self.channel, self.hello, self.loaded = None, None, None, False
 
     def restart(self):
-        self.kill()
-        self.restarts += 1
+        self.kill()   # the next request starts it again
 
 
 class RemoteRunner(Runner):

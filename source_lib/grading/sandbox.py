@@ -93,7 +93,7 @@ def _probe():
     if missing:
         return f"{', '.join(missing)} not found (install the Debian packages bubblewrap and util-linux)"
     try:
-        proc = subprocess.run(command(["true"], _probe=True), capture_output=True, text=True,
+        proc = subprocess.run(command(["true"]), capture_output=True, text=True,
                               timeout=30)
     except (OSError, subprocess.TimeoutExpired) as err:
         return f"bubblewrap could not start: {err}"
@@ -221,7 +221,7 @@ def _providers():
 
 
 def command(argv, *, cwd=None, course_root=None, library=False, packages=None, files=None,
-            env=None, limits=Limits, cgroup=None, _probe=False):
+            env=None, limits=Limits, cgroup=None):
     """The command that runs ``argv`` in a sandbox.
 
     Parameters

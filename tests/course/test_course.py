@@ -31,7 +31,7 @@ from harness import (COURSE, SOLUTIONS, Course, Lesson, bad_outputs, block_lines
 
 from source_lib.checks import VALIDATION, LocalRunner, load
 from source_lib.grading.pipeline import Cell, run_tests, worker_sources
-from source_lib.grading.reader import read_code
+from source_lib.grading.reader import read_code, translate
 from source_lib.grading.remote import RemoteRunner, WorkerProcess
 
 LESSONS = lessons()
@@ -234,7 +234,8 @@ class Session:
         self.namespace = {"__name__": "__main__"}
         for source in [self.spec.setup, *self.spec.solutions.values()]:
             run_cell(source, self.namespace)
-        self.process = WorkerProcess(worker_sources(self.cells), self.checks.modules)
+        plain = [Cell(translate(c.source), c.kind, c.exercise) for c in self.cells]
+        self.process = WorkerProcess(worker_sources(plain), self.checks.modules)
         self.process.start()
 
     def define(self, source):
