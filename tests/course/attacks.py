@@ -44,6 +44,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import is_test, meta
+
 LESSON = "04_information_theory"
 RESIDUAL = "12_residual_networks"
 MARK = "course-attack"            # in every file name and payload an attack tries to plant
@@ -209,12 +211,6 @@ def entropy(p):
     return float(H) if H.ndim == 0 else H
 '''
 
-SHORTCUT_SOFTMAX = '''
-def softmax(z, axis=-1):
-    import scipy.special
-    return scipy.special.softmax(z, axis=axis)
-'''
-
 #: The forbidden routine (np.logaddexp: its reduce is NumPy's own log-sum-exp) once reached:
 #: a right and stable softmax / log_softmax.
 WITH_LSE = '''
@@ -279,21 +275,13 @@ def _wrong(**extra):
     return answers
 
 
-def _meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def _is_test(cell):
-    return _meta(cell).get("grade") and not _meta(cell).get("solution")
-
-
 def _drop_test_cells(nb):
-    nb.cells = [c for c in nb.cells if not _is_test(c)]
+    nb.cells = [c for c in nb.cells if not is_test(c)]
 
 
 def _empty_test_cells(nb):
     for c in nb.cells:
-        if _is_test(c):
+        if is_test(c):
             c.source = "pass"
 
 
@@ -303,7 +291,7 @@ def _forge_metadata(nb):
     import nbformat
 
     for c in nb.cells:
-        info = _meta(c)
+        info = meta(c)
         if info.get("grade") and not info.get("solution"):
             info.update(points=100, solution=True, locked=False)
             c.source = "print('full marks')"
@@ -321,12 +309,12 @@ def _forge_metadata(nb):
 def _results_into_outputs(nb):
     """Test cells that print a number, as partial credit, with the answers still wrong."""
     for c in nb.cells:
-        if _is_test(c):
+        if is_test(c):
             c.source = "1000"
 
 
 def _find(nb, grade_id):
-    return next(i for i, c in enumerate(nb.cells) if _meta(c).get("grade_id") == grade_id)
+    return next(i for i, c in enumerate(nb.cells) if meta(c).get("grade_id") == grade_id)
 
 
 # --------------------------------------------------------------------------- #

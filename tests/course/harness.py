@@ -194,14 +194,16 @@ def clean(path):
 class Course:
     """A throw-away nbgrader course directory with the project's configuration."""
 
-    def __init__(self, root):
+    def __init__(self, root, env=None):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "nbgrader_config.py", self.root / "nbgrader_config.py")
         self.db = self.root / "gradebook.db"
+        self.env = dict(env or {})   # more of nbgrader's environment (PYTHONPATH, TMPDIR...)
 
     def nbgrader(self, *args, timeout=600, check=True):
-        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **HEADLESS_ENV)
+        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **HEADLESS_ENV,
+                   **self.env)
         cmd = [str(BIN / "nbgrader"), *args, "--log-level=WARN"]
         with subprocess.Popen(cmd, cwd=self.root, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) as popen:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from harness import COURSE, SOLUTIONS, bad_outputs, lessons, meta, notebook_path, read
+from harness import COURSE, lessons, meta, notebook_path, read
 
 from source_lib.grading import classroom
 from source_lib.grading.pipeline import parse_test
@@ -46,6 +46,14 @@ def copy(tmp_path_factory):
     return dest
 
 
+def private_checks(copy, name):
+    """The private copy's check module of lesson 03, imported from the copy as ``name``."""
+    spec = importlib.util.spec_from_file_location(name, copy / "source_lib" / "checks" / "probability.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def nbgrader(dest, *args):
     env = dict(classroom.nbgrader_env(), PYTHONPATH=str(dest), COURSE_HEADLESS="1")
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=ERROR"],
@@ -56,10 +64,7 @@ def test_the_private_copy_keeps_the_release_and_hides_the_key(copy):
     assert (copy / classroom.SECRET_FILE).read_text().strip() == "s3cret"
     assert json.loads((copy / "course" / LESSON / f"{LESSON}.ipynb").read_text()) == \
         json.loads((COURSE / LESSON / f"{LESSON}.ipynb").read_text()), "the release is unchanged"
-    spec = importlib.util.spec_from_file_location("private_probability",
-                                                  copy / "source_lib" / "checks" / "probability.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = private_checks(copy, "private_probability")
     assert module.checks.questions and all(q.answer is None and not q.why for q in module.checks.questions)
     quiz = seeds(read(notebook_path(LESSON, copy / "solutions")))["test_quiz"]
     assert set(quiz.key) == {q.id for q in module.checks.questions}
@@ -88,11 +93,8 @@ def test_grading_the_private_copy_gives_what_the_public_one_gives(copy):
 
 
 def test_the_learners_quiz_check_says_the_key_is_the_instructors(copy, capsys):
-    spec = importlib.util.spec_from_file_location("private_probability_2",
-                                                  copy / "source_lib" / "checks" / "probability.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    solution = read(notebook_path(LESSON, SOLUTIONS / ".." / "solutions"))
+    module = private_checks(copy, "private_probability_2")
+    solution = read(notebook_path(LESSON))
     namespace = {"__name__": "__main__"}
     source = next(c.source for c in solution.cells if meta(c).get("grade_id") == "quiz_answers")
     exec("import numpy as np\n" + source, namespace)  # noqa: S102
