@@ -120,6 +120,19 @@ def test_the_outputs_of_a_notebook_are_capped_as_a_whole(monkeypatch):
     assert sum(len(o["text"]) for c in nb.cells for o in c.outputs) <= 10_000
 
 
+def test_outputs_alone_are_sanitised_after_the_demos_run_again():
+    """Fresh demo outputs get the outputs' treatment; the markdown (the instructor's, with
+    its math) is left as the first pass left it."""
+    c = cell("plot()")
+    c.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": "<script>steal()</script>", "image/png": "iVBORw0KGgo="})]
+    md = nbformat.v4.new_markdown_cell(r"The sum $\sum_{j<k} x_j$ over <b>earlier</b> blocks.")
+    nb = nbformat.v4.new_notebook(cells=[c, md])
+    notes = submission.sanitize_outputs(nb)
+    assert sorted(nb.cells[0].outputs[0]["data"]) == ["image/png"] and notes
+    assert md.source == r"The sum $\sum_{j<k} x_j$ over <b>earlier</b> blocks."
+
+
 @pytest.mark.parametrize("text", ["<img src=x onerror=alert(1)>", "<iframe src='//evil'>",
                                   "[a](JavaScript:alert(1))", "<a href='javascript:x'>y</a>",
                                   "[a](javascript&#58;alert(1))", "![i](data:text/html;base64,PHNj)",
