@@ -104,15 +104,12 @@ def across_class(root, lesson_name, students):
     import nbformat
 
     from source_lib.checks import load
-    from source_lib.grading.pipeline import REVIEW_FILE
+    from source_lib.grading.pipeline import REVIEW_FILE, instructor_code
 
     lesson = load(lesson_name)
     root = Path(root)
     source_nb = root / "solutions" / lesson_name / f"{lesson_name}.ipynb"
-    instructor = set()
-    if source_nb.exists():
-        instructor = {c.source for c in _read(source_nb).cells if c.cell_type == "code"
-                      and not c.metadata.get("nbgrader", {}).get("grade_id")}
+    instructor = instructor_code(_read(source_nb)) if source_nb.exists() else set()
     functions = {}
     for student in students:
         path = root / "autograded" / student / lesson_name / f"{lesson_name}.ipynb"

@@ -262,9 +262,7 @@ class _Submission:
         self.source_path = source = _source_notebook(info, config)
         self.instructor_code = set()
         try:
-            self.instructor_code = {
-                cell.source for cell in _instructor_notebook(str(source), source.stat().st_mtime).cells
-                if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade_id")}
+            self.instructor_code = instructor_code(_instructor_notebook(str(source), source.stat().st_mtime))
         except OSError:   # without the source, every unmarked cell counts as the student's
             pass
         try:
@@ -327,15 +325,7 @@ _REPAIRS = {}
 
 def _visible(source):
     """A test cell's lines as the release shows them (its hidden block left out)."""
-    kept, hidden = [], False
-    for line in source.splitlines():
-        if "### BEGIN HIDDEN TESTS" in line:
-            hidden = True
-        elif "### END HIDDEN TESTS" in line:
-            hidden = False
-        elif not hidden:
-            kept.append(line.rstrip())
-    return "\n".join(kept).strip()
+    return "\n".join(line.rstrip() for line in submission.outside_hidden_tests(source)).strip()
 
 
 def _changed_tests(nb, resources):
@@ -360,6 +350,13 @@ def _changed_tests(nb, resources):
 def _key(resources):
     info = resources.get("nbgrader", {})
     return info.get("assignment"), info.get("student"), info.get("notebook")
+
+
+def instructor_code(nb):
+    """The sources of an instructor's notebook's code cells that nbgrader does not track (the
+    set-up and the demos): a submission's cell with one of them is the instructor's."""
+    return {c.source for c in nb.cells
+            if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade_id")}
 
 
 def _source_notebook(info, config):

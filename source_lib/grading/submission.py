@@ -220,6 +220,19 @@ def _needs_disarming(text):
         or any(_scripted(m.group(2)) for m in _REFERENCE.finditer(text))
 
 
+def outside_hidden_tests(source):
+    """The lines of ``source`` outside its ``### BEGIN/END HIDDEN TESTS`` blocks."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if "### BEGIN HIDDEN TESTS" in line:
+            hidden = True
+        elif "### END HIDDEN TESTS" in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return kept
+
+
 def sanitize_notebook(nb, instructor_markdown=()):
     """Make a submitted notebook safe to store and show; what was removed.
 
@@ -251,15 +264,7 @@ def sanitize_notebook(nb, instructor_markdown=()):
             cell.source = _ATTACHMENT.sub(lambda m: m.group(0) if m.group(2) in kept else m.group(1),
                                           cell.source)
         if "### BEGIN HIDDEN TESTS" in cell.source and not cell.metadata.get("nbgrader", {}).get("grade"):
-            lines, hidden = [], False     # the instructor's hidden lines, in a cell that is no test
-            for line in cell.source.splitlines():
-                if "### BEGIN HIDDEN TESTS" in line:
-                    hidden = True
-                elif "### END HIDDEN TESTS" in line:
-                    hidden = False
-                elif not hidden:
-                    lines.append(line)
-            cell.source = "\n".join(lines)
+            cell.source = "\n".join(outside_hidden_tests(cell.source))   # in a cell that is no test
             notes.append(f"cell {index}: a hidden-test block outside a test cell removed")
         if cell.cell_type == "code":
             budget = _sanitize_outputs(cell, index, budget, notes)
