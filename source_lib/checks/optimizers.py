@@ -421,12 +421,19 @@ def _reused_gradients(f, rng, hyper, steps=3):
         fail(f"{f.name}.step put new arrays into params instead of updating them in place.",
              inputs=inputs, received=f"new arrays under {sorted(replaced)}",
              hint="write into the array: p -= lr * step, not params[key] = p - lr * step")
-    expected, opt = _copy(params), f.reference(**hyper)
-    for _ in range(steps):
-        opt.step(expected, grads)
+    expected = _reference_after(f, hyper, params, [grads] * steps)
     for k in expected:
         assert_close(got[k], expected[k], rtol=RTOL, atol=ATOL, what=f"params[{k!r}] after {steps} steps",
                      inputs=inputs, hint=_diagnose(f.name, hyper, params, [grads] * steps, got))
+
+
+def _reference_after(f, hyper, params, grads_seq):
+    """Copies of ``params`` after the reference optimiser ``f.reference(**hyper)`` stepped them
+    through the gradients of ``grads_seq``."""
+    expected, opt = _copy(params), f.reference(**hyper)
+    for grads in grads_seq:
+        opt.step(expected, grads)
+    return expected
 
 
 def _steps_on_same_and_new_arrays(opt_same, opt_new, params, grads_seq):
@@ -464,10 +471,7 @@ def _state_by_name(f, rng, hyper, steps=4):
                  for _ in range(steps)]
     same, new = f.run_helper(_steps_on_same_and_new_arrays, f(**hyper), f(**hyper),
                              _copy(params), grads_seq)
-    expected = _copy(params)
-    opt = f.reference(**hyper)
-    for grads in grads_seq:
-        opt.step(expected, grads)
+    expected = _reference_after(f, hyper, params, grads_seq)
     right = all(_close(same.get(k), expected[k]) for k in expected)
     if right and not all(_close(new.get(k), expected[k]) for k in expected):
         key = next(k for k in expected if not _close(new.get(k), expected[k]))
@@ -490,9 +494,8 @@ def _fresh_instances_agree(f, hyper):
               f"theta = {p0} with the gradients {grads}")
     hint = ("each optimiser keeps its own state: create it in __init__ (self.state = {}), not as "
             "a class attribute (shared by every instance) or a global variable")
-    expected, opt = {"theta": np.array(p0)}, f.reference(**hyper)
-    for g in grads:
-        opt.step(expected, {"theta": np.array(g)})
+    expected = _reference_after(f, hyper, {"theta": np.array(p0)},
+                                [{"theta": np.array(g)} for g in grads])
     results = []
     for i in range(2):
         opt = f(**hyper)
@@ -548,11 +551,10 @@ def _accepts(f, hyper, hint):
     except StudentError as err:
         fail(f"{f.name} rejected valid hyperparameters.", inputs=f"{f.name}({_call(hyper)})",
              expected="an optimiser", received=str(err).splitlines()[0], hint=hint)
-    params, expected, theirs = {"w": np.array([1.0, -2.0])}, {"w": np.array([1.0, -2.0])}, \
-        f.reference(**hyper)
-    for g in ([0.5, -1.0], [-2.0, 0.25]):
+    params, steps = {"w": np.array([1.0, -2.0])}, ([0.5, -1.0], [-2.0, 0.25])
+    expected = _reference_after(f, hyper, params, [{"w": np.array(g)} for g in steps])
+    for g in steps:
         opt.step(params, {"w": np.array(g)})
-        theirs.step(expected, {"w": np.array(g)})
     assert_close(params["w"], expected["w"], rtol=RTOL, atol=ATOL, what="w after two steps",
                  inputs=inputs, hint=hint)
 
