@@ -1,20 +1,14 @@
 """Fixtures shared by the course tests."""
 
-import importlib
-
 import pytest
 from claims import injected, stripped, values
-from harness import SOLUTIONS, execute, notebook_path, read
+from harness import SOLUTIONS, execute, lesson_module, notebook_path, read
 
 
 def claims_of(lesson):
     """The lesson's registered claims (``claims_NN_name.py``), or None if it has none."""
-    try:
-        return importlib.import_module(f"claims_{lesson}").claims
-    except ModuleNotFoundError as err:
-        if err.name != f"claims_{lesson}":
-            raise
-        return None
+    module = lesson_module("claims", lesson)
+    return module.claims if module is not None else None
 
 
 @pytest.fixture(scope="session")

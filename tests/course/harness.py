@@ -7,6 +7,7 @@ outputs and execution counts from notebooks in place.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -41,6 +42,27 @@ def lessons():
     names = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and re.match(r"\d\d_", p.name))
     only = os.environ.get("COURSE_LESSONS")
     return [n for n in names if n in only.split(",")] if only else names
+
+
+def lesson_params():
+    """One pytest parameter per lesson, in the lesson's xdist group: a lesson's tests share one
+    test process (its graded course, its executed notebook)."""
+    import pytest
+
+    return [pytest.param(lesson, marks=pytest.mark.xdist_group(lesson)) for lesson in lessons()]
+
+
+def lesson_module(prefix, lesson):
+    """The module ``{prefix}_{lesson}`` of these tests (``catalogue_03_probability``), or None
+    if the lesson has none."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{prefix}_{lesson}")
+    except ModuleNotFoundError as err:
+        if err.name != f"{prefix}_{lesson}":
+            raise
+        return None
 
 
 def notebook_path(lesson, base=SOLUTIONS):
@@ -132,6 +154,17 @@ def block_lines(source, kind):
         elif inside:
             lines.append(line)
     return lines
+
+
+def hidden_lines(lesson):
+    """Every non-blank line of the hidden tests of a lesson's instructor notebook, stripped."""
+    return {line.strip() for cell in read(notebook_path(lesson)).cells
+            for line in block_lines(cell.source, "hidden") if line.strip()}
+
+
+def text_of(markup):
+    """The text an HTML page shows (tags out, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def outside_lines(source):

@@ -13,7 +13,6 @@ gradebook or another student's work through its feedback. Attacks listed in
 """
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -28,7 +27,7 @@ import psutil
 import pytest
 from attacks import ATTACKS as ALL_ATTACKS
 from attacks import HOLES, KNOWN_HOLES, LESSON, MARK, RESIDUAL, SECRET, TARGETS
-from harness import ROOT, Course, block_lines, meta, notebook_path, read
+from harness import ROOT, Course, hidden_lines, meta, notebook_path, read, text_of
 
 from source_lib.grading import sandbox
 from source_lib.grading.pipeline import REVIEW_FILE, flags
@@ -436,17 +435,6 @@ def test_every_graded_submission_was_sandboxed_and_reviewed(graded):
 # --------------------------------------------------------------------------- #
 # Feedback and the instructor's page
 # --------------------------------------------------------------------------- #
-
-def hidden_lines(lesson):
-    """Every line of the hidden tests of the instructor's notebook."""
-    nb = read(notebook_path(lesson))
-    return {line.strip() for c in nb.cells if meta(c).get("grade") and not meta(c).get("solution")
-            for line in block_lines(c.source, "hidden") if line.strip()}
-
-
-def text_of(markup):
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
-
 
 def test_feedback_shows_no_hidden_test_and_nothing_of_others(graded):
     """No feedback file shows a line of the hidden tests, another student's work, the

@@ -13,9 +13,7 @@ import pytest
 from claims import (Claims, about, at_least, at_most, between, equals, holds, injected,
                     stripped, values, verdicts)
 from conftest import claims_of
-from harness import bad_outputs, execute, lessons
-
-LESSONS = lessons()
+from harness import bad_outputs, execute, lesson_params
 
 
 def report(lesson, results):
@@ -28,8 +26,7 @@ def report(lesson, results):
               f"({claim.check.describe}) {claim.text!r}")
 
 
-@pytest.mark.parametrize("lesson", [pytest.param(lesson, marks=pytest.mark.xdist_group(lesson))
-                                    for lesson in LESSONS])
+@pytest.mark.parametrize("lesson", lesson_params())
 def test_lesson_claims_hold(lesson, executed):
     registry = claims_of(lesson)
     assert registry is not None and registry.items, \

@@ -8,13 +8,12 @@ cell pasted twice nothing, each listed as needing a look. The same class graded 
 serial ``nbgrader autograde`` gets the same scores.
 """
 
-import html
 import io
 import re
 import shutil
 
 import pytest
-from harness import block_lines, notebook_path, read
+from harness import hidden_lines, text_of
 
 from source_lib.grading import classroom
 from source_lib.grading import demo as demo_class
@@ -78,11 +77,10 @@ def test_the_demo_prints_the_gradebook_and_where_each_file_is(demo):
 
 def test_feedback_hides_the_hidden_tests_and_the_review(demo):
     root, _, _ = demo
-    hidden = {line.strip() for cell in read(notebook_path(LESSON)).cells
-              for line in block_lines(cell.source, "hidden") if line.strip()}
+    hidden = hidden_lines(LESSON)
     for student in ("ada", "ben", "cy", "dee", "eve", "hal"):
         folder = root / "feedback" / student / LESSON
-        text = html.unescape(re.sub(r"<[^>]+>", "", (folder / f"{LESSON}.html").read_text()))
+        text = text_of((folder / f"{LESSON}.html").read_text())
         assert not [line for line in hidden if line in text], f"{student}'s feedback leaks hidden tests"
         assert not (folder / "course-review.json").exists(), "the review is for the instructor"
     assert "did not return within" in (root / "feedback" / "dee" / LESSON / f"{LESSON}.html").read_text()

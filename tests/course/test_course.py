@@ -17,17 +17,14 @@
 Tests of one lesson share an xdist group, so one worker owns its grading worker.
 """
 
-import html
-import importlib
 import itertools
 import json
 import linecache
-import re
 
-import numpy as np
 import pytest
 from harness import (COURSE, SOLUTIONS, Course, Lesson, bad_outputs, block_lines, grading_cells,
-                     is_clean, lessons, meta, notebook_path, outside_lines, read)
+                     hidden_lines, is_clean, lesson_module, lesson_params, lessons, meta,
+                     notebook_path, outside_lines, read, text_of)
 
 from source_lib.checks import VALIDATION, LocalRunner, load
 from source_lib.grading.pipeline import Cell, run_tests, worker_sources
@@ -37,18 +34,10 @@ from source_lib.grading.remote import RemoteRunner, WorkerProcess
 LESSONS = lessons()
 
 
-def lesson_params():
-    return [pytest.param(lesson, marks=pytest.mark.xdist_group(lesson)) for lesson in LESSONS]
-
-
 def catalogue(lesson):
     """The lesson's catalogue variants; none if it has no catalogue module (a test says so)."""
-    try:
-        return importlib.import_module(f"catalogue_{lesson}").variants.variants
-    except ModuleNotFoundError as err:
-        if err.name != f"catalogue_{lesson}":
-            raise
-        return []
+    module = lesson_module("catalogue", lesson)
+    return module.variants.variants if module is not None else []
 
 
 def catalogue_params():
@@ -189,13 +178,12 @@ def test_solution_runs_cleanly_and_gets_full_marks(lesson, graded, executed):
 def test_feedback_shows_verdicts_and_hides_the_hidden_tests(lesson, graded):
     course, _, _ = graded(lesson)
     course.nbgrader("generate_feedback", lesson, "--force")
-    hidden = {line.strip() for cell in read(notebook_path(lesson)).cells
-              for line in block_lines(cell.source, "hidden") if line.strip()}
+    hidden = hidden_lines(lesson)
     pages = {}
     for student in ("solution", "untouched"):
         page = course.root / "feedback" / student / lesson / f"{lesson}.html"
         assert page.exists(), f"no feedback for {student}"
-        pages[student] = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))  # the text shown
+        pages[student] = text_of(page.read_text())
     for student, text in pages.items():
         assert "HIDDEN TESTS" not in text, f"{lesson}: the feedback of {student} shows hidden tests"
         leaked = [line for line in hidden if line in text]
